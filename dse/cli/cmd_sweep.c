@@ -1,0 +1,381 @@
+/* cmd_sweep.c: `tf2sim sweep` — explore foldings under a budget, store every
+ * design in SQLite, print the best design and the Pareto fronts, plot them. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "evaluate.h"
+#include "plot.h"
+#include "results.h"
+#include "search.h"
+#include "space.h"
+#include "store.h"
+
+static const char HELP[] =
+    "usage: tf2sim sweep --net NET --dsp N [options]\n"
+    "  --net NET         zoo name or JSON file (tf2sim nets lists the zoo)\n"
+    "  --dsp N           DSP budget (default: all DSPs of the device)\n"
+    "  --bram N          BRAM18 budget (M20K on Intel devices; default: the device's)\n"
+    "  --lut N, --ff N   LUT / FF budgets (default: the device's)\n"
+    "  --device D        zoo name or JSON file (default ultra96v2)\n"
+    "  --bits W/A        every (non-fixed) layer at W-bit weights, A-bit activations (1..8)\n"
+    "  --bitw DIGITS     one weight-bit digit per compute layer, e.g. 844444448\n"
+    "  --bita DIGITS     one activation-bit digit per compute layer, e.g. 844444444\n"
+    "  --clock MHz       fabric clock for fps (default: the device's)\n"
+    "  --strategy S      auto | frontier | greedy | exhaustive (default auto)\n"
+    "  --limit N         largest space searched exhaustively (default 200000)\n"
+    "  --db FILE         results database (default results.db)\n"
+    "  --out DIR         folder for the plots (default .)\n"
+    "  --top N           front rows printed (default 20; 0 = all)\n"
+    "  --format F        table | json | csv (default table)\n";
+
+typedef struct sweep_opts {
+    const char *net, *device, *db, *out, *bitw, *bita;
+    int wbits, abits;
+    long dsp, bram, lut, ff, top;
+    double clock, limit;
+    strategy_kind strategy;
+    out_format fmt;
+} sweep_opts;
+
+typedef struct sink {
+    store *st;
+    int64_t run_id;
+    const net *n;
+    const device *dv;
+    long in_batch, stored_new;
+} sink;
+
+enum { BATCH = 500 };
+
+static int emit_design(void *ctx, const design *ds, const evaluation *ev, tf_err *e)
+{
+    sink *k = ctx;
+    if (k->in_batch == 0 && store_begin(k->st, e))
+        return -1;
+    int inserted = 0;
+    if (store_put_design(k->st, k->run_id, k->n, k->dv, ds, ev, -1.0, NULL, &inserted, e)) {
+        store_rollback(k->st);
+        k->in_batch = 0;
+        return -1;
+    }
+    k->stored_new += inserted;
+    if (++k->in_batch >= BATCH) {
+        k->in_batch = 0;
+        return store_commit(k->st, e);
+    }
+    return 0;
+}
+
+static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
+{
+    static const struct option opts[] = {
+        {"net", required_argument, 0, 'n'},   {"dsp", required_argument, 0, 'd'},
+        {"bram", required_argument, 0, 'b'},  {"lut", required_argument, 0, 'l'},
+        {"ff", required_argument, 0, 'F'},    {"device", required_argument, 0, 'D'},
+        {"bits", required_argument, 0, 'B'},  {"bitw", required_argument, 0, 'w'},
+        {"bita", required_argument, 0, 'a'},  {"clock", required_argument, 0, 'c'},
+        {"strategy", required_argument, 0, 's'}, {"limit", required_argument, 0, 'L'},
+        {"db", required_argument, 0, 'o'},    {"out", required_argument, 0, 'O'},
+        {"top", required_argument, 0, 't'},   {"format", required_argument, 0, 'f'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->device = "ultra96v2";
+    o->db = "results.db";
+    o->out = ".";
+    o->top = 20;
+    o->limit = 200000;
+    o->dsp = o->bram = o->lut = o->ff = -1;
+    optind = 1;
+    opterr = 0;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': o->net = optarg; break;
+        case 'D': o->device = optarg; break;
+        case 'd': if (cli_parse_long("--dsp", optarg, 1, 10000000, &o->dsp, e)) return -1; break;
+        case 'b': if (cli_parse_long("--bram", optarg, 1, 10000000, &o->bram, e)) return -1; break;
+        case 'l': if (cli_parse_long("--lut", optarg, 1, 1000000000, &o->lut, e)) return -1; break;
+        case 'F': if (cli_parse_long("--ff", optarg, 1, 1000000000, &o->ff, e)) return -1; break;
+        case 'B': if (cli_parse_bits(optarg, &o->wbits, &o->abits, e)) return -1; break;
+        case 'w': o->bitw = optarg; break;
+        case 'a': o->bita = optarg; break;
+        case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &o->clock, e)) return -1; break;
+        case 's':
+            if (strategy_parse(optarg, &o->strategy))
+                return tf_errf(e, "--strategy: '%s' is not one of auto, frontier, greedy, exhaustive", optarg);
+            break;
+        case 'L': if (cli_parse_long("--limit", optarg, 1, 100000000, &v, e)) return -1; o->limit = (double)v; break;
+        case 'o': o->db = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 't': if (cli_parse_long("--top", optarg, 0, 1000000, &o->top, e)) return -1; break;
+        case 'f':
+            if (cli_parse_format(optarg, &o->fmt))
+                return tf_errf(e, "--format: '%s' is not one of table, json, csv", optarg);
+            break;
+        case 'h': fputs(HELP, stdout); return 1;
+        default:
+            return tf_errf(e, "sweep: unknown or incomplete option '%s' (tf2sim sweep --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return tf_errf(e, "sweep: unexpected argument '%s'", argv[optind]);
+    if (!o->net)
+        return tf_errf(e, "sweep: --net is required (tf2sim nets lists the zoo)");
+    if (o->wbits && (o->bitw || o->bita))
+        return tf_errf(e, "sweep: give --bits or --bitw/--bita, not both");
+    return 0;
+}
+
+/* Per-layer rows of a stored design, as JSON and (if t) as table rows. */
+json_t *sweep_layer_rows(store *st, int64_t design_id, out_table *t)
+{
+    sqlite3 *db = store_sqlite(st);
+    sqlite3_stmt *q;
+    json_t *arr = json_array();
+    if (sqlite3_prepare_v2(db, "SELECT name, op, simd, pe, schedule, wbits, abits, cycles, dsp, bram18, lut"
+                               " FROM layer_results WHERE design_id=? ORDER BY layer_idx", -1, &q, NULL) != SQLITE_OK)
+        return arr;
+    sqlite3_bind_int64(q, 1, design_id);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0), *op = (const char *)sqlite3_column_text(q, 1);
+        bool comp = sqlite3_column_type(q, 2) != SQLITE_NULL;
+        long long cycles = (long long)sqlite3_column_int64(q, 7);
+        int dsp = sqlite3_column_int(q, 8), bram = sqlite3_column_int(q, 9);
+        json_t *jl = json_pack("{s:s,s:s,s:I,s:i,s:i,s:I}", "layer", name, "op", op, "cycles", (json_int_t)cycles,
+                               "dsp", dsp, "bram18", bram, "lut", (json_int_t)sqlite3_column_int64(q, 10));
+        char simd[16] = "-", pe[16] = "-", bits[16] = "-", sched[16] = "-";
+        if (comp) {
+            json_object_set_new(jl, "simd", json_integer(sqlite3_column_int(q, 2)));
+            json_object_set_new(jl, "pe", json_integer(sqlite3_column_int(q, 3)));
+            json_object_set_new(jl, "schedule", json_string((const char *)sqlite3_column_text(q, 4)));
+            json_object_set_new(jl, "wbits", json_integer(sqlite3_column_int(q, 5)));
+            json_object_set_new(jl, "abits", json_integer(sqlite3_column_int(q, 6)));
+            snprintf(simd, sizeof simd, "%d", sqlite3_column_int(q, 2));
+            snprintf(pe, sizeof pe, "%d", sqlite3_column_int(q, 3));
+            snprintf(bits, sizeof bits, "%d/%d", sqlite3_column_int(q, 5), sqlite3_column_int(q, 6));
+            snprintf(sched, sizeof sched, "%s", (const char *)sqlite3_column_text(q, 4));
+        }
+        json_array_append_new(arr, jl);
+        if (t)
+            table_addf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%lld\t%d\t%d", name, op, bits, simd, pe, sched, cycles, dsp, bram);
+    }
+    sqlite3_finalize(q);
+    return arr;
+}
+
+static json_t *row_json(const design_row *r)
+{
+    return json_pack("{s:I,s:s,s:f,s:I,s:I,s:i,s:i,s:I,s:I}", "id", (json_int_t)r->id, "hash", r->hash, "fps", r->fps,
+                     "interval_cycles", (json_int_t)r->interval_cycles, "latency_cycles",
+                     (json_int_t)r->latency_cycles, "dsp", r->dsp, "bram18", r->bram18, "lut", (json_int_t)r->lut,
+                     "ff", (json_int_t)r->ff);
+}
+
+/* Front of rows over (fps, cost col), sorted by cost; returns JSON and fills t. */
+static json_t *front_json(const design_rows *rows, int cost_col, long top, out_table *t)
+{
+    int fps_col, cols[2];
+    results_objective("fps", &fps_col);
+    cols[0] = fps_col;
+    cols[1] = cost_col;
+    unsigned char *mask = malloc((size_t)(rows->n ? rows->n : 1));
+    int *ord = malloc(sizeof(int) * (size_t)(rows->n ? rows->n : 1));
+    json_t *arr = json_array();
+    if (!mask || !ord) {
+        free(mask);
+        free(ord);
+        return arr;
+    }
+    results_front(rows, 2, cols, mask);
+    int nf = 0;
+    for (int i = 0; i < rows->n; i++)
+        if (mask[i])
+            ord[nf++] = i;
+    for (int a = 1; a < nf; a++) /* by cost, then fps */
+        for (int b = a; b > 0; b--) {
+            const design_row *x = &rows->rows[ord[b]], *y = &rows->rows[ord[b - 1]];
+            double cx = results_value(x, cost_col), cy = results_value(y, cost_col);
+            if (cx < cy || (cx == cy && x->fps > y->fps)) {
+                int tmp = ord[b]; ord[b] = ord[b - 1]; ord[b - 1] = tmp;
+            } else {
+                break;
+            }
+        }
+    for (int i = 0; i < nf; i++) {
+        const design_row *r = &rows->rows[ord[i]];
+        json_array_append_new(arr, row_json(r));
+        if (t && (top == 0 || i < top))
+            table_addf(t, "%lld\t%.2f\t%llu\t%d\t%d\t%ld\t%ld", (long long)r->id, r->fps,
+                       (unsigned long long)r->interval_cycles, r->dsp, r->bram18, r->lut, r->ff);
+    }
+    free(mask);
+    free(ord);
+    return arr;
+}
+
+static int check_out_dir(const char *dir, tf_err *e)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return tf_errf(e, "--out: '%s' is not an existing folder", dir);
+    if (access(dir, W_OK) != 0)
+        return tf_errf(e, "--out: folder '%s' is not writable", dir);
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    sweep_opts o;
+    tf_err e;
+    int prc = parse(argc, argv, &o, &e);
+    if (prc)
+        return prc == 1 ? 0 : cli_fail(&e);
+    net n;
+    device dv;
+    if (net_load_named(&n, o.net, &e))
+        return cli_fail(&e);
+    if (device_load_named(&dv, o.device, &e) ||
+        (o.wbits && net_apply_bits(&n, o.wbits, o.abits, &e)) ||
+        ((o.bitw || o.bita) && net_apply_bit_digits(&n, o.bitw, o.bita, &e)) ||
+        check_out_dir(o.out, &e)) {
+        net_free(&n);
+        return cli_fail(&e);
+    }
+    budget b;
+    budget_from_device(&b, &dv);
+    if (o.dsp > 0) b.dsp = (int)o.dsp;
+    if (o.bram > 0) b.bram18 = (int)o.bram;
+    if (o.lut > 0) b.lut = o.lut;
+    if (o.ff > 0) b.ff = o.ff;
+
+    int rc = 2;
+    store *st = NULL;
+    space sp = {0};
+    design base = {0};
+    design_rows rows = {0};
+    char *args = cli_join_args(argc, argv);
+    if (design_init(&base, &n, &dv, ARCH_DATAFLOW, &e))
+        goto fail;
+    if (o.clock > 0)
+        base.clock_mhz = o.clock;
+    if (space_build(&sp, &n, &base, &dv, &e))
+        goto fail;
+    if (store_open(&st, o.db, &e))
+        goto fail;
+    char budget_js[256];
+    snprintf(budget_js, sizeof budget_js, "{\"dsp\":%d,\"bram18\":%d,\"lut\":%ld,\"ff\":%ld}", b.dsp, b.bram18, b.lut, b.ff);
+    run_info ri = {.command = "sweep", .args = args, .net = n.name, .device = dv.name,
+                   .strategy = strategy_name(o.strategy), .budget_json = budget_js};
+    int64_t run_id;
+    if (store_begin_run(st, &ri, &run_id, &e))
+        goto fail;
+    sink k = {.st = st, .run_id = run_id, .n = &n, .dv = &dv};
+    search_ctx sc = {.n = &n, .dv = &dv, .b = &b, .base = &base, .sp = &sp, .emit = emit_design, .emit_ctx = &k};
+    if (search_run(&sc, o.strategy, o.limit, &e)) {
+        if (k.in_batch)
+            store_rollback(st);
+        goto fail;
+    }
+    if ((k.in_batch && store_commit(st, &e)) || store_finish_run(st, run_id, sc.evaluated, &e))
+        goto fail;
+    if (results_load(st, run_id, NULL, &rows, &e))
+        goto fail;
+    if (rows.n == 0) {
+        tf_errf(&e, "no design of %s fits the budget (dsp %d, bram18 %d, lut %ld, ff %ld on %s); the smallest "
+                    "folding needs more: raise the budget", n.name, b.dsp, b.bram18, b.lut, b.ff, dv.name);
+        goto fail;
+    }
+    /* Best: highest fps, then fewest DSPs, then fewest BRAMs. */
+    const design_row *best = &rows.rows[0];
+    for (int i = 1; i < rows.n; i++) {
+        const design_row *r = &rows.rows[i];
+        if (r->fps > best->fps || (r->fps == best->fps && (r->dsp < best->dsp || (r->dsp == best->dsp && r->bram18 < best->bram18))))
+            best = r;
+    }
+    char png_dsp[1200], png_bram[1200], title[256];
+    snprintf(png_dsp, sizeof png_dsp, "%s/sweep_%s_%s_fps_dsp.png", o.out, n.name, dv.name);
+    snprintf(png_bram, sizeof png_bram, "%s/sweep_%s_%s_fps_bram.png", o.out, n.name, dv.name);
+    snprintf(title, sizeof title, "%s on %s: %d designs within %d DSP", n.name, dv.name, rows.n, b.dsp);
+    int fps_col, dsp_col, bram_col;
+    results_objective("fps", &fps_col);
+    results_objective("dsp", &dsp_col);
+    results_objective("bram18", &bram_col);
+    plot_spec ps = {.out = png_dsp, .title = title, .xcol = dsp_col, .ycol = fps_col};
+    if (plot_front(&rows, &ps, &e))
+        goto fail;
+    ps.out = png_bram;
+    ps.xcol = bram_col;
+    if (plot_front(&rows, &ps, &e))
+        goto fail;
+
+    static const char *lhead[] = {"layer", "op", "w/a", "simd", "pe", "schedule", "cycles", "dsp", "bram18"};
+    static const char *fhead[] = {"id", "fps", "interval", "dsp", "bram18", "lut", "ff"};
+    out_table lt, ft, fbt;
+    table_init(&lt, 9, lhead);
+    table_init(&ft, 7, fhead);
+    table_init(&fbt, 7, fhead);
+    json_t *layers = sweep_layer_rows(st, best->id, &lt);
+    json_t *front = front_json(&rows, dsp_col, o.top, &ft);
+    json_t *front_bram = front_json(&rows, bram_col, o.top, &fbt);
+    if (o.fmt == FMT_JSON) {
+        json_t *jb = row_json(best);
+        json_object_set_new(jb, "folding", layers);
+        json_t *j = json_pack("{s:s,s:s,s:I,s:s,s:s,s:f,s:I,s:I,s:i,s:{s:i,s:i,s:I,s:I},s:o,s:o,s:o,s:[s,s]}",
+                              "net", n.name, "device", dv.name, "run_id", (json_int_t)run_id, "db", o.db,
+                              "strategy", strategy_name(o.strategy), "space_size", sp.size,
+                              "designs_evaluated", (json_int_t)sc.evaluated, "designs_new", (json_int_t)k.stored_new,
+                              "designs_in_budget", rows.n, "budget", "dsp", b.dsp, "bram18", b.bram18, "lut",
+                              (json_int_t)b.lut, "ff", (json_int_t)b.ff, "best", jb, "front", front, "front_bram",
+                              front_bram, "plots", png_dsp, png_bram);
+        json_print(j, stdout);
+        json_decref(j);
+    } else if (o.fmt == FMT_CSV) {
+        table_print(&ft, FMT_CSV, stdout);
+        json_decref(layers);
+        json_decref(front);
+        json_decref(front_bram);
+    } else {
+        char bw[NET_MAX_LAYERS + 1], ba[NET_MAX_LAYERS + 1];
+        net_bit_digits(&n, bw, ba, sizeof bw);
+        printf("sweep %s on %s (bitw %s, bita %s, %.0f MHz), budget dsp %d, bram18 %d, lut %ld, ff %ld\n", n.name,
+               dv.name, bw, ba, base.clock_mhz, b.dsp, b.bram18, b.lut, b.ff);
+        printf("space %.3g designs; strategy %s; %ld evaluated, %d within budget (%ld new) -> %s (run %lld)\n\n",
+               sp.size, strategy_name(o.strategy), sc.evaluated, rows.n, k.stored_new, o.db, (long long)run_id);
+        printf("best design #%lld: %.2f fps, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, lut %ld, ff %ld\n",
+               (long long)best->id, best->fps, (unsigned long long)best->interval_cycles,
+               (unsigned long long)best->latency_cycles, best->dsp, best->bram18, best->lut, best->ff);
+        table_print(&lt, FMT_TABLE, stdout);
+        printf("\nPareto front, fps vs dsp (%zu designs%s):\n", json_array_size(front),
+               o.top && (long)json_array_size(front) > o.top ? ", cheapest shown; --top 0 for all" : "");
+        table_print(&ft, FMT_TABLE, stdout);
+        printf("\nPareto front, fps vs bram18 (%zu designs%s):\n", json_array_size(front_bram),
+               o.top && (long)json_array_size(front_bram) > o.top ? ", cheapest shown" : "");
+        table_print(&fbt, FMT_TABLE, stdout);
+        printf("\nplots: %s, %s\n", png_dsp, png_bram);
+        json_decref(layers);
+        json_decref(front);
+        json_decref(front_bram);
+    }
+    table_free(&lt);
+    table_free(&ft);
+    table_free(&fbt);
+    rc = 0;
+fail:
+    if (rc)
+        cli_fail(&e);
+    results_free(&rows);
+    store_close(st);
+    space_free(&sp);
+    design_free(&base);
+    net_free(&n);
+    free(args);
+    return rc;
+}

@@ -1,0 +1,48 @@
+/* main.c: the tf2sim command — dispatches to one file per subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} subcommand;
+
+static const subcommand COMMANDS[] = {
+    {"sweep", cmd_sweep, "explore foldings under a budget, store every design, print and plot the front"},
+    {"pareto", cmd_pareto, "print the non-dominated designs of a results database"},
+    {"plot", cmd_plot, "draw designs and their Pareto front with gnuplot (PNG or SVG)"},
+    {"nets", cmd_nets, "list the net zoo, or validate and summarise one net file"},
+    {"devices", cmd_devices, "list the device zoo (DSP, BRAM18, LUT, FF, clock, DDR)"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: tf2sim COMMAND [OPTIONS]   (tf2sim COMMAND --help for its options)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        fprintf(out, "  %-9s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("tf2sim 0.1\n");
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0)
+            return COMMANDS[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "tf2sim: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,214 @@
+/* search.c: frontier, greedy and exhaustive strategies over a fold space. */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const STRAT_NAMES[] = {"auto", "frontier", "greedy", "exhaustive"};
+
+const char *strategy_name(strategy_kind s)
+{
+    return STRAT_NAMES[s];
+}
+
+int strategy_parse(const char *s, strategy_kind *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, STRAT_NAMES[i]) == 0) {
+            *out = (strategy_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* Evaluates the design made of option idx[k] for each compute layer k. */
+static int eval_choice(search_ctx *c, design *ds, const int *idx, bool *feasible, uint64_t *interval, tf_err *e)
+{
+    for (int k = 0; k < c->sp->n; k++)
+        ds->fold[c->sp->ls[k].layer] = c->sp->ls[k].opt[idx[k]].f;
+    evaluation ev;
+    if (evaluate_analytic(c->n, ds, c->dv, c->b, &ev, e))
+        return -1;
+    c->evaluated++;
+    *feasible = ev.feasible;
+    if (interval)
+        *interval = ev.p.interval_cycles;
+    int rc = 0;
+    if (ev.feasible) {
+        c->emitted++;
+        rc = c->emit(c->emit_ctx, ds, &ev, e);
+    }
+    evaluation_free(&ev);
+    return rc;
+}
+
+static int cmp_u64_desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+int search_frontier(search_ctx *c, tf_err *e)
+{
+    const space *sp = c->sp;
+    long total = 0;
+    for (int k = 0; k < sp->n; k++)
+        total += sp->ls[k].n;
+    uint64_t *ts = malloc(sizeof(uint64_t) * (size_t)(total ? total : 1));
+    int *idx = calloc((size_t)sp->n, sizeof(int));
+    design ds;
+    if (!ts || !idx || design_copy(&ds, c->base, e)) {
+        free(ts);
+        free(idx);
+        return tf_errf(e, "out of memory");
+    }
+    long nt = 0;
+    for (int k = 0; k < sp->n; k++)
+        for (int j = 0; j < sp->ls[k].n; j++)
+            ts[nt++] = sp->ls[k].opt[j].cycles;
+    qsort(ts, (size_t)nt, sizeof(uint64_t), cmp_u64_desc);
+    /* The largest single-layer minimum: no design is slower than this. */
+    uint64_t tmax = 0;
+    for (int k = 0; k < sp->n; k++)
+        if (sp->ls[k].opt[0].cycles > tmax)
+            tmax = sp->ls[k].opt[0].cycles;
+    static const double W[3][3] = {{1, 0.01, 0.001}, {0.01, 1, 0.001}, {1, 1, 0.1}};
+    int rc = 0;
+    for (int w = 0; w < 3 && !rc; w++) {
+        int misses = 0;
+        uint64_t prev = 0;
+        for (long t = 0; t < nt && !rc; t++) {
+            uint64_t T = ts[t];
+            if (T > tmax || T == prev)
+                continue;
+            prev = T;
+            bool possible = true;
+            for (int k = 0; k < sp->n && possible; k++) {
+                const layer_space *ls = &sp->ls[k];
+                double best = 1e300;
+                int bi = -1;
+                for (int j = 0; j < ls->n; j++) {
+                    const fold_option *o = &ls->opt[j];
+                    if (o->cycles > T)
+                        continue;
+                    double cost = W[w][0] * o->res.dsp / (double)(c->b->dsp ? c->b->dsp : 1) +
+                                  W[w][1] * o->res.bram18 / (double)(c->b->bram18 ? c->b->bram18 : 1) +
+                                  W[w][2] * (double)o->res.lut / (double)(c->b->lut ? c->b->lut : 1);
+                    if (cost < best) {
+                        best = cost;
+                        bi = j;
+                    }
+                }
+                if (bi < 0)
+                    possible = false;
+                idx[k] = bi;
+            }
+            if (!possible)
+                break;
+            bool feasible;
+            rc = eval_choice(c, &ds, idx, &feasible, NULL, e);
+            /* Cost only grows as T shrinks; a run of misses means the budget is reached. */
+            misses = feasible ? 0 : misses + 1;
+            if (misses >= 16)
+                break;
+        }
+    }
+    design_free(&ds);
+    free(ts);
+    free(idx);
+    return rc;
+}
+
+int search_greedy(search_ctx *c, tf_err *e)
+{
+    const space *sp = c->sp;
+    int *idx = calloc((size_t)sp->n, sizeof(int));
+    design ds;
+    if (!idx || design_copy(&ds, c->base, e)) {
+        free(idx);
+        return tf_errf(e, "out of memory");
+    }
+    /* Start at each layer's cheapest option (the slowest one). */
+    for (int k = 0; k < sp->n; k++)
+        idx[k] = 0;
+    int rc = 0;
+    for (;;) {
+        bool feasible;
+        rc = eval_choice(c, &ds, idx, &feasible, NULL, e);
+        if (rc || !feasible)
+            break;
+        /* The bottleneck compute layer. */
+        int slow = 0;
+        for (int k = 1; k < sp->n; k++)
+            if (sp->ls[k].opt[idx[k]].cycles > sp->ls[slow].opt[idx[slow]].cycles)
+                slow = k;
+        const layer_space *ls = &sp->ls[slow];
+        uint64_t cur = ls->opt[idx[slow]].cycles;
+        /* Next faster option of that layer: the cheapest among the slowest faster ones. */
+        int next = -1;
+        for (int j = idx[slow] + 1; j < ls->n; j++) {
+            if (ls->opt[j].cycles >= cur)
+                continue;
+            if (next < 0)
+                next = j;
+            else if (ls->opt[j].cycles != ls->opt[next].cycles)
+                break;
+            else if (ls->opt[j].res.dsp < ls->opt[next].res.dsp ||
+                     (ls->opt[j].res.dsp == ls->opt[next].res.dsp && ls->opt[j].res.bram18 < ls->opt[next].res.bram18))
+                next = j;
+        }
+        if (next < 0)
+            break; /* fully unrolled */
+        idx[slow] = next;
+    }
+    design_free(&ds);
+    free(idx);
+    return rc;
+}
+
+int search_exhaustive(search_ctx *c, double limit, tf_err *e)
+{
+    const space *sp = c->sp;
+    if (sp->size > limit)
+        return tf_errf(e, "--strategy exhaustive: the space has %.3g designs, more than the limit %.0f "
+                          "(use --strategy frontier or greedy)", sp->size, limit);
+    int *idx = calloc((size_t)sp->n, sizeof(int));
+    design ds;
+    if (!idx || design_copy(&ds, c->base, e)) {
+        free(idx);
+        return tf_errf(e, "out of memory");
+    }
+    int rc = 0;
+    for (;;) {
+        bool feasible;
+        if ((rc = eval_choice(c, &ds, idx, &feasible, NULL, e)))
+            break;
+        int k = 0;
+        while (k < sp->n && ++idx[k] == sp->ls[k].n)
+            idx[k++] = 0;
+        if (k == sp->n)
+            break;
+    }
+    design_free(&ds);
+    free(idx);
+    return rc;
+}
+
+int search_run(search_ctx *c, strategy_kind s, double limit, tf_err *e)
+{
+    switch (s) {
+    case STRAT_FRONTIER:
+        return search_frontier(c, e);
+    case STRAT_GREEDY:
+        return search_greedy(c, e);
+    case STRAT_EXHAUSTIVE:
+        return search_exhaustive(c, limit, e);
+    case STRAT_AUTO:
+    default:
+        if (c->sp->size <= limit)
+            return search_exhaustive(c, limit, e);
+        if (search_frontier(c, e))
+            return -1;
+        return search_greedy(c, e);
+    }
+}
