@@ -110,7 +110,7 @@ void net_bit_digits(const net *n, char *wout, char *aout, size_t cap)
     size_t k = 0;
     for (int i = 0; i < n->n_layers && k + 1 < cap; i++) {
         const layer *l = &n->layers[i];
-        if (!layer_is_compute(l))
+        if (!layer_is_compute(l) || l->bits_fixed)
             continue;
         wout[k] = (char)('0' + l->wbits);
         aout[k] = (char)('0' + l->abits);

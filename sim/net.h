@@ -83,7 +83,8 @@ int net_clone(net *dst, const net *src, tf_err *e);
 int net_apply_bit_digits(net *n, const char *wdigits, const char *adigits, tf_err *e);
 /* Sets every non-fixed compute layer to w/a bits (0 leaves unchanged). */
 int net_apply_bits(net *n, int wbits, int abits, tf_err *e);
-/* Writes the bit vector as digit strings (for display and the accuracy cache key). */
+/* Writes the bit vector as digit strings, one digit per non-fixed compute layer, the
+ * same digits --bitw/--bita take (for display and the accuracy cache key). */
 void net_bit_digits(const net *n, char *wout, char *aout, size_t cap);
 
 /* Bits of the output activation of layer i: the abits of its first compute consumer

@@ -224,8 +224,10 @@ static int parse_layer(const json_doc *d, net *n, json_t *jl, int idx, long dw, 
     if (json_get_bool(d, jl, lp, "depthwise", false, &depthwise, e))
         return -1;
     if (json_get_int(d, jl, lp, "cout", 1, DIM_MAX, depthwise ? cin0 : 0, compute && !depthwise, &cout, e) ||
-        json_get_int(d, jl, lp, "k", 1, 15, l->op == OP_CONV ? 1 : 2, windowed && l->op != OP_CONV, &k, e) ||
-        json_get_int(d, jl, lp, "stride", 1, 16, l->op == OP_CONV ? 1 : (l->op == OP_REORG ? 2 : k), false, &stride, e) ||
+        json_get_int(d, jl, lp, "k", 1, 15, 1, windowed && l->op != OP_CONV, &k, e) ||
+        /* Pools default to non-overlapping windows, reorg to 2x2; nothing else strides. */
+        json_get_int(d, jl, lp, "stride", 1, 16, l->op == OP_REORG ? 2 : (windowed && l->op != OP_CONV ? k : 1),
+                     false, &stride, e) ||
         json_get_int(d, jl, lp, "pad", 0, 14, 0, false, &pad, e) ||
         json_get_int(d, jl, lp, "groups", 1, DIM_MAX, depthwise ? cin0 : 1, false, &groups, e) ||
         json_get_int(d, jl, lp, "wbits", 1, 8, dw, false, &wb, e) ||

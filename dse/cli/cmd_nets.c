@@ -11,10 +11,21 @@ static const char NETS_HELP[] =
     "  without an argument: every net of configs/nets/ with layers, MACs and weights\n"
     "  with a zoo name or a JSON file: validate it and print its layers\n";
 
+/* Long uniform digit strings read better as "8 x58". */
+static void compact_digits(char *s, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n <= 16 || strspn(s, (char[2]){s[0], 0}) != n)
+        return;
+    snprintf(s, cap, "%c x%zu", s[0], n);
+}
+
 static void net_row(out_table *t, const net *n)
 {
     char bw[NET_MAX_LAYERS + 1], ba[NET_MAX_LAYERS + 1];
     net_bit_digits(n, bw, ba, sizeof bw);
+    compact_digits(bw, sizeof bw);
+    compact_digits(ba, sizeof ba);
     table_addf(t, "%s\t%d\t%d\t%llu\t%llu\t%dx%dx%d\t%s\t%s", n->name, n->n_layers, n->n_compute,
                (unsigned long long)n->macs, (unsigned long long)n->weights, n->in_c, n->in_h, n->in_w, bw, ba);
 }
