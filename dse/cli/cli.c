@@ -212,7 +212,7 @@ void table_free(out_table *t)
 
 void json_print(json_t *j, FILE *out)
 {
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     if (s) {
         fputs(s, out);
         fputc('\n', out);

@@ -221,6 +221,24 @@ static json_t *front_json(const design_rows *rows, int cost_col, long top, out_t
     return arr;
 }
 
+/* Removes a run that produced nothing; deletes the DB file if this sweep created it. */
+static void forget_run(store *st, int64_t run_id, const char *created_path)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM run_designs WHERE run_id=%lld; DELETE FROM runs WHERE id=%lld;",
+             (long long)run_id, (long long)run_id);
+    sqlite3_exec(store_sqlite(st), sql, NULL, NULL, NULL);
+    store_close(st);
+    if (created_path) {
+        char side[1100];
+        unlink(created_path);
+        snprintf(side, sizeof side, "%s-wal", created_path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", created_path);
+        unlink(side);
+    }
+}
+
 static int check_out_dir(const char *dir, tf_err *e)
 {
     struct stat sb;
@@ -268,6 +286,8 @@ int cmd_sweep(int argc, char **argv)
         base.clock_mhz = o.clock;
     if (space_build(&sp, &n, &base, &dv, &e))
         goto fail;
+    struct stat dbst;
+    bool db_existed = stat(o.db, &dbst) == 0;
     if (store_open(&st, o.db, &e))
         goto fail;
     char budget_js[256];
@@ -289,6 +309,9 @@ int cmd_sweep(int argc, char **argv)
     if (results_load(st, run_id, NULL, &rows, &e))
         goto fail;
     if (rows.n == 0) {
+        /* Nothing to keep: leave the DB as it was (or absent), not with an empty run. */
+        forget_run(st, run_id, db_existed ? NULL : o.db);
+        st = NULL;
         tf_errf(&e, "no design of %s fits the budget (dsp %d, bram18 %d, lut %ld, ff %ld on %s); the smallest "
                     "folding needs more: raise the budget", n.name, b.dsp, b.bram18, b.lut, b.ff, dv.name);
         goto fail;

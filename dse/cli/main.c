@@ -42,7 +42,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0)
             return COMMANDS[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "tf2sim: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    char known[256] = "";
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++) {
+        strncat(known, COMMANDS[i].name, sizeof known - strlen(known) - 1);
+        if (i + 1 < sizeof COMMANDS / sizeof *COMMANDS)
+            strncat(known, ", ", sizeof known - strlen(known) - 1);
+    }
+    fprintf(stderr, "tf2sim: unknown command '%s' (commands: %s; tf2sim --help)\n", argv[1], known);
     return 2;
 }
