@@ -1,0 +1,34 @@
+/* image.h: JPEG decoding (libjpeg-turbo) and the bilinear resize of the DAC-SDC front end.
+ *
+ * The iSmart host decodes with OpenCV (BGR, H,W,C) and the FPGA resizes 640x360 to 320x160
+ * bilinearly; the float model sees pixel/255 in B,G,R channel order
+ * (../shared/data/ultranet-ismart/FORMAT.md). The resize follows OpenCV INTER_LINEAR:
+ * half-pixel centres, sx = (dx + 0.5) * (sw / dw) - 0.5, edge-clamped. */
+#ifndef TF2SIM_IMAGE_H
+#define TF2SIM_IMAGE_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct image_u8 {
+    int w, h, c;  /* c = 3 after decoding (RGB as stored by JPEG) */
+    uint8_t *d;   /* h*w*c interleaved */
+} image_u8;
+
+typedef enum resize_mode {
+    RESIZE_CV_FIXED, /* OpenCV's 8-bit fixed-point path (11-bit coefficients; x86 SIMD vertical pass) */
+    RESIZE_FLOAT,    /* exact bilinear in double, rounded half up */
+} resize_mode;
+
+/* Decodes a JPEG file to 8-bit RGB (grey images are expanded to 3 channels). */
+int image_load_jpeg(image_u8 *im, const char *path, tf_err *e);
+void image_free(image_u8 *im);
+
+/* Bilinear resize with half-pixel centres; dst is (re)allocated to dw x dh x src->c. */
+int image_resize_bilinear(const image_u8 *src, image_u8 *dst, int dw, int dh, resize_mode m, tf_err *e);
+
+/* Planar C,H,W copy; with bgr set, channel 0 is B (the reverse of the interleaved order). */
+void image_to_chw(const image_u8 *im, int bgr, uint8_t *out);
+
+#endif
