@@ -1,6 +1,7 @@
 /* cmd_sweep.c: `tf2sim sweep` — explore foldings under a budget, store every
  * design in SQLite, print the best design and the Pareto fronts, plot them. */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,8 +313,23 @@ int cmd_sweep(int argc, char **argv)
         /* Nothing to keep: leave the DB as it was (or absent), not with an empty run. */
         forget_run(st, run_id, db_existed ? NULL : o.db);
         st = NULL;
-        tf_errf(&e, "no design of %s fits the budget (dsp %d, bram18 %d, lut %ld, ff %ld on %s); the smallest "
-                    "folding needs more: raise the budget", n.name, b.dsp, b.bram18, b.lut, b.ff, dv.name);
+        /* Say which budget binds: the least each resource can be, layer by layer. */
+        long need[4] = {0, 0, 0, 0};
+        for (int k2 = 0; k2 < sp.n; k2++) {
+            long lo[4] = {LONG_MAX, LONG_MAX, LONG_MAX, LONG_MAX};
+            for (int j = 0; j < sp.ls[k2].n; j++) {
+                const layer_res *lr = &sp.ls[k2].opt[j].res;
+                long v[4] = {lr->dsp, lr->bram18, lr->lut, lr->ff};
+                for (int q = 0; q < 4; q++)
+                    if (v[q] < lo[q])
+                        lo[q] = v[q];
+            }
+            for (int q = 0; q < 4; q++)
+                need[q] += lo[q];
+        }
+        tf_errf(&e, "no design of %s fits the budget on %s: it needs at least dsp %ld (budget %d), bram18 %ld (%d), "
+                    "lut %ld (%ld), ff %ld (%ld) for its conv/fc layers", n.name, dv.name, need[0], b.dsp,
+                need[1], b.bram18, need[2], b.lut, need[3], b.ff);
         goto fail;
     }
     /* Best: highest fps, then fewest DSPs, then fewest BRAMs. */

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every benchmark (build/benchmarks/bench_*) and times the main sweeps; prints tables.
+# Speed targets live here, not in the tests. Record notable results in benchmarks/RESULTS.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TF2SIM_BUILD:-$root/build}
+"$root/scripts/build.sh" >/dev/null
+
+for b in "$build"/benchmarks/bench_*; do
+  [ -x "$b" ] || continue
+  echo "== $(basename "$b")"
+  "$b"
+  echo
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "== sweep wall time (analytical model, default strategy, fresh DB, best of 3)"
+python3 - "$build/tf2sim" "$work" <<'PY'
+import json, os, subprocess, sys, time
+tf2sim, work = sys.argv[1], sys.argv[2]
+print("%-46s %9s %9s %11s" % ("command", "seconds", "designs", "designs/s"))
+for args in ("--net ultranet --dsp 360", "--net skynet --dsp 360", "--net ultranet_bypass --dsp 360", "--net vgg16 --device zcu102"):
+    best = None
+    for _ in range(3):
+        for f in os.listdir(work):
+            os.unlink(os.path.join(work, f))
+        t0 = time.perf_counter()
+        out = subprocess.run([tf2sim, "sweep", *args.split(), "--db", work + "/r.db", "--out", work,
+                              "--format", "json"], check=True, capture_output=True, text=True).stdout
+        t = time.perf_counter() - t0
+        best = t if best is None else min(best, t)
+    n = json.loads(out)["designs_evaluated"]
+    print("%-46s %9.3f %9d %11.0f" % ("sweep " + args, best, n, n / best))
+PY
