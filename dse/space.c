@@ -6,6 +6,9 @@
 
 #include "analytic.h"
 
+/* Largest wbits*abits offered as a LUT multiplier (3x3 bits: ~10 LUT6 per product). */
+enum { LUT_MULT_MAX_BITS = 9 };
+
 static int divisors(int x, int *out, int cap)
 {
     int n = 0;
@@ -45,25 +48,30 @@ int space_build(space *sp, const net *n, const design *base, const device *dv, t
         int ns = divisors(kcin, ds_simd, DMAX), np = divisors(l->cout, ds_pe, DMAX);
         layer_space *ls = &sp->ls[sp->n++];
         ls->layer = i;
-        ls->opt = calloc((size_t)(ns * np), sizeof(fold_option));
+        /* Very low bit products can be built from LUTs instead of DSPs: offer both.
+         * 1-bit operands are XNOR logic and always use LUTs. */
+        bool forced_lut = l->wbits == 1 || l->abits == 1;
+        int variants = (!forced_lut && l->wbits * l->abits <= LUT_MULT_MAX_BITS) ? 2 : 1;
+        ls->opt = calloc((size_t)(ns * np * variants), sizeof(fold_option));
         if (!ls->opt) {
             design_free(&tmp);
             space_free(sp);
             return tf_errf(e, "out of memory");
         }
         for (int a = 0; a < ns; a++)
-            for (int b = 0; b < np; b++) {
-                fold_option *o = &ls->opt[ls->n++];
-                o->f = base->fold[i];
-                o->f.sched = SCHED_MVAU;
-                o->f.simd = ds_simd[a];
-                o->f.pe = ds_pe[b];
-                o->f.kp = o->f.np = o->f.kpf = 1;
-                o->f.lut_mult = l->wbits == 1 || l->abits == 1; /* binary: XNOR in LUTs */
-                tmp.fold[i] = o->f;
-                o->cycles = analytic_layer_cycles(l, &o->f);
-                resources_layer(n, &tmp, dv, NULL, i, &o->res);
-            }
+            for (int b = 0; b < np; b++)
+                for (int v = 0; v < variants; v++) {
+                    fold_option *o = &ls->opt[ls->n++];
+                    o->f = base->fold[i];
+                    o->f.sched = SCHED_MVAU;
+                    o->f.simd = ds_simd[a];
+                    o->f.pe = ds_pe[b];
+                    o->f.kp = o->f.np = o->f.kpf = 1;
+                    o->f.lut_mult = forced_lut || v == 1;
+                    tmp.fold[i] = o->f;
+                    o->cycles = analytic_layer_cycles(l, &o->f);
+                    resources_layer(n, &tmp, dv, NULL, i, &o->res);
+                }
         qsort(ls->opt, (size_t)ls->n, sizeof(fold_option), by_cycles_desc);
         sp->size *= ls->n;
     }

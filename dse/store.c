@@ -41,7 +41,7 @@ static const char *const SCHEMA =
     " design_id INTEGER NOT NULL REFERENCES designs(id), layer_idx INTEGER NOT NULL,"
     " name TEXT NOT NULL, op TEXT NOT NULL, cycles INTEGER NOT NULL,"
     " dsp INTEGER NOT NULL, bram18 INTEGER NOT NULL, lut INTEGER NOT NULL, ff INTEGER NOT NULL,"
-    " wbits INTEGER, abits INTEGER, simd INTEGER, pe INTEGER, schedule TEXT,"
+    " wbits INTEGER, abits INTEGER, simd INTEGER, pe INTEGER, schedule TEXT, lut_mult INTEGER,"
     " PRIMARY KEY(design_id, layer_idx)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS accuracy_cache("
     " net TEXT NOT NULL, bitw TEXT NOT NULL, bita TEXT NOT NULL, pow2 TEXT NOT NULL,"
@@ -109,7 +109,7 @@ int store_open(store **out, const char *path, tf_err *e)
                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_design, e) ||
         prepare(s, "SELECT id FROM designs WHERE hash=?", &s->find_design, e) ||
         prepare(s, "INSERT OR IGNORE INTO layer_results(design_id, layer_idx, name, op, cycles, dsp, bram18,"
-                   " lut, ff, wbits, abits, simd, pe, schedule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_layer, e) ||
+                   " lut, ff, wbits, abits, simd, pe, schedule, lut_mult) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_layer, e) ||
         prepare(s, "INSERT OR IGNORE INTO run_designs(run_id, design_id) VALUES(?,?)", &s->ins_link, e)) {
         tf_err_prefix(e, "not a usable tf2sim results database");
         store_close(s);
@@ -280,6 +280,7 @@ int store_put_design(store *s, int64_t run_id, const net *n, const device *dv, c
                 sqlite3_bind_int(st, k++, f->simd);
                 sqlite3_bind_int(st, k++, f->pe);
                 sqlite3_bind_text(st, k++, schedule_name(f->sched), -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, k++, f->lut_mult);
             }
             if (sqlite3_step(st) != SQLITE_DONE)
                 return db_err(s, e, "insert layer result");

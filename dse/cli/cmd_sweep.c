@@ -141,7 +141,7 @@ json_t *sweep_layer_rows(store *st, int64_t design_id, out_table *t)
     sqlite3 *db = store_sqlite(st);
     sqlite3_stmt *q;
     json_t *arr = json_array();
-    if (sqlite3_prepare_v2(db, "SELECT name, op, simd, pe, schedule, wbits, abits, cycles, dsp, bram18, lut"
+    if (sqlite3_prepare_v2(db, "SELECT name, op, simd, pe, schedule, wbits, abits, cycles, dsp, bram18, lut, lut_mult"
                                " FROM layer_results WHERE design_id=? ORDER BY layer_idx", -1, &q, NULL) != SQLITE_OK)
         return arr;
     sqlite3_bind_int64(q, 1, design_id);
@@ -159,10 +159,12 @@ json_t *sweep_layer_rows(store *st, int64_t design_id, out_table *t)
             json_object_set_new(jl, "schedule", json_string((const char *)sqlite3_column_text(q, 4)));
             json_object_set_new(jl, "wbits", json_integer(sqlite3_column_int(q, 5)));
             json_object_set_new(jl, "abits", json_integer(sqlite3_column_int(q, 6)));
+            json_object_set_new(jl, "lut_mult", json_boolean(sqlite3_column_int(q, 11)));
             snprintf(simd, sizeof simd, "%d", sqlite3_column_int(q, 2));
             snprintf(pe, sizeof pe, "%d", sqlite3_column_int(q, 3));
             snprintf(bits, sizeof bits, "%d/%d", sqlite3_column_int(q, 5), sqlite3_column_int(q, 6));
-            snprintf(sched, sizeof sched, "%s", (const char *)sqlite3_column_text(q, 4));
+            snprintf(sched, sizeof sched, "%s%s", (const char *)sqlite3_column_text(q, 4),
+                     sqlite3_column_int(q, 11) ? "+lut" : "");
         }
         json_array_append_new(arr, jl);
         if (t)
