@@ -80,9 +80,10 @@ int tensor_load_f32(tensor *t, const char *path, int c, int h, int w, double sca
     for (size_t i = 0; i < n; i++) {
         double v = (double)buf[i] * scale;
         if (!(fabs(v) < 2147483647.0)) {
+            double bad = (double)buf[i]; /* read before the buffer goes */
             free(buf);
             tensor_free(t);
-            return tf_errf(e, "%s: value %g at index %zu is out of range", path, (double)buf[i], i);
+            return tf_errf(e, "%s: value %g at index %zu is out of range", path, bad, i);
         }
         t->d[i] = (int32_t)lround(v);
     }
