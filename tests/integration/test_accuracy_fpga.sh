@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The bit-accurate UltraNet model against the real FPGA builds' boxes on the 200 DAC-SDC
+# images of ../shared/data/dacsdc-sample200, for both iSmart weight sets:
+#   agreement (all four coordinates within 2 px of the FPGA box) >= 75% of the images, and
+#   mean IoU vs ground truth within 0.01 of the FPGA boxes' own mean IoU.
+# Also: the JSON form gives metric/value, and bad weight directories fail with one line.
+set -euo pipefail
+tf2sim=$1
+shared=${TF2SIM_SHARED:-$(dirname "$0")/../../../shared}
+data=$shared/data/dacsdc-sample200
+ism=$shared/data/ultranet-ismart
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+
+for set in 4a4w 8lastfirst; do
+  wdir=$ism/weight_4a4w
+  [ "$set" = 8lastfirst ] && wdir=${wdir}8lastfirst
+  "$tf2sim" accuracy --net ultranet --weights "$wdir" --data "$data" \
+      --compare "$ism/fpga_boxes/bbox_PL_1000_sample_$set.txt" --format json > "$work/$set.json"
+  if ! python3 - "$work/$set.json" "$set" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+c = j["compare"]
+print(f'{sys.argv[2]}: bitw {j["bitw"]} images {j["images"]} mean IoU {j["value"]:.4f} '
+      f'FPGA IoU {c["mean_iou"]:.4f} within 2 px {c["within_2px"]}/{c["images"]} exact {c["exact"]}')
+ok = (j["metric"] == "mean_iou" and j["images"] == 200 and c["images"] == 200
+      and c["agreement"] >= 0.75 and abs(j["value"] - c["mean_iou"]) <= 0.01)
+sys.exit(0 if ok else 1)
+PY
+  then
+    echo "FAIL: $set misses the FPGA agreement / IoU bars"; cat "$work/$set.json"
+    fails=$((fails + 1))
+  fi
+done
+
+# The 8-bit first/last set is detected (conv0 and conv8 widened to 8 bits: S=23, /1905).
+grep -q '"bitw": "844444448"' "$work/8lastfirst.json" || { echo "FAIL: 8lastfirst bitw"; fails=$((fails + 1)); }
+
+# Bad weight directories: one stderr line naming the file and the expected size.
+mkdir "$work/short"
+cp "$ism"/weight_4a4w/*.bin "$work/short/"
+head -c 1000 "$ism/weight_4a4w/conv_3_w.bin" > "$work/short/conv_3_w.bin"
+expect_error() {
+  local pattern=$1; shift
+  set +e
+  "$tf2sim" "$@" > "$work/out.txt" 2> "$work/err.txt"
+  local rc=$?
+  set -e
+  if [ "$rc" -eq 0 ] || [ "$(wc -l < "$work/err.txt")" -ne 1 ] || ! grep -q -- "$pattern" "$work/err.txt"; then
+    echo "FAIL: tf2sim $* -> rc=$rc, want /$pattern/:"; cat "$work/err.txt"
+    fails=$((fails + 1))
+  fi
+}
+expect_error "conv_3_w.bin: file too short: has 1000 bytes, expected 147456" \
+  accuracy --net ultranet --weights "$work/short" --data "$data"
+rm "$work/short/conv_5_inc.bin"
+cp "$ism/weight_4a4w/conv_3_w.bin" "$work/short/"
+expect_error "conv_5_inc.bin: cannot open.*expected 512 bytes" accuracy --net ultranet --weights "$work/short" --data "$data"
+expect_error "conv_0_w.bin: weights reach |127| but conv0 has 4-bit weights" \
+  accuracy --net ultranet --weights "$ism/weight_4a4w8lastfirst" --data "$data" --bitw 444444444
+expect_error "each digit must be 1..8" accuracy --net ultranet --weights "$ism/weight_4a4w" --data "$data" --bitw 944444444
+expect_error "needs ground_truth_plain.txt" accuracy --net ultranet --weights "$ism/weight_4a4w" --data "$work"
+
+[ "$fails" -eq 0 ] && echo "accuracy_fpga: all checks passed"
+exit "$fails"
