@@ -98,11 +98,13 @@ int tensor_save_f32(const tensor *t, const char *path, double div, tf_err *e)
         return tf_errf(e, "%s: cannot create (%s)", path, strerror(errno));
     size_t n = tensor_size(t);
     float buf[4096];
+    /* q * (1/div) in float32: the reference files were written this way (bit-identical bytes). */
+    float inv = (float)(1.0 / div);
     size_t done = 0;
     while (done < n) {
         size_t m = n - done < 4096 ? n - done : 4096;
         for (size_t i = 0; i < m; i++)
-            buf[i] = (float)((double)t->d[done + i] / div);
+            buf[i] = (float)t->d[done + i] * inv;
         if (fwrite(buf, sizeof(float), m, f) != m) {
             fclose(f);
             return tf_errf(e, "%s: write failed (%s)", path, strerror(errno));

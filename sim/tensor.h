@@ -29,7 +29,8 @@ int tensor_copy(tensor *dst, const tensor *src, tf_err *e);
 /* Reads a float32 C,H,W file of exactly c*h*w values; q = round(v * scale).
  * A short or long file is an error naming the file and the expected byte count. */
 int tensor_load_f32(tensor *t, const char *path, int c, int h, int w, double scale, tf_err *e);
-/* Writes the tensor as float32 C,H,W with value = q / div. */
+/* Writes the tensor as float32 C,H,W with value = (float)q * (float)(1/div), which is how the
+ * reference maps were written (the same bytes for equal codes). */
 int tensor_save_f32(const tensor *t, const char *path, double div, tf_err *e);
 
 /* Reads a whole binary file of exactly `want` bytes (malloc'd; caller frees). */

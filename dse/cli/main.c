@@ -15,6 +15,7 @@ static const subcommand COMMANDS[] = {
     {"pareto", cmd_pareto, "print the non-dominated designs of a results database"},
     {"plot", cmd_plot, "draw designs and their Pareto front with gnuplot (PNG or SVG)"},
     {"nets", cmd_nets, "list the net zoo, or validate and summarise one net file"},
+    {"infer", cmd_infer, "run the bit-accurate model on one input; dump any layer in the reference layout"},
     {"accuracy", cmd_accuracy, "bit-accurate model on a real data set: mean IoU, agreement with other boxes"},
     {"devices", cmd_devices, "list the device zoo (DSP, BRAM18, LUT, FF, clock, DDR)"},
 };
