@@ -32,6 +32,16 @@ static void jerr_exit(j_common_ptr cinfo)
 
 static void jerr_silent(j_common_ptr cinfo) { (void)cinfo; }
 
+/* Warnings (level -1): count them and keep the first one's text. */
+static void jerr_emit(j_common_ptr cinfo, int level)
+{
+    jerr_mgr *m = (jerr_mgr *)cinfo->err;
+    if (level >= 0)
+        return;
+    if (m->pub.num_warnings++ == 0)
+        (*cinfo->err->format_message)(cinfo, m->msg);
+}
+
 /* All the setjmp-sensitive work in one function whose locals are not changed after setjmp. */
 static int decode(struct jpeg_decompress_struct *ci, jerr_mgr *je, const unsigned char *buf, unsigned long len,
                   uint8_t **out, int *w, int *h)
@@ -56,6 +66,9 @@ static int decode(struct jpeg_decompress_struct *ci, jerr_mgr *je, const unsigne
         jpeg_read_scanlines(ci, &row, 1);
     }
     jpeg_finish_decompress(ci);
+    /* libjpeg only warns about truncated or corrupt data (and pads with grey): refuse it. */
+    if (je->pub.num_warnings > 0)
+        return -1;
     return 0;
 }
 
@@ -95,6 +108,7 @@ int image_load_jpeg(image_u8 *im, const char *path, tf_err *e)
     ci.err = jpeg_std_error(&je.pub);
     je.pub.error_exit = jerr_exit;
     je.pub.output_message = jerr_silent;
+    je.pub.emit_message = jerr_emit;
     uint8_t *pix = NULL;
     int w = 0, h = 0;
     int rc = decode(&ci, &je, buf, (unsigned long)len, &pix, &w, &h);
