@@ -25,4 +25,8 @@ uint64_t analytic_stream_cycles(const layer *l, int lanes);
 /* Dataflow topology: fills p (allocated here) for a checked design. */
 int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e);
 
+/* Engine topology (TF2, tf2-engine.md §1.4; analytic_engine.c): fills p for a checked
+ * design; fails naming the layer the engine cannot run. */
+int analytic_engine(const net *n, const design *ds, perf *p, tf_err *e);
+
 #endif

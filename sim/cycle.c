@@ -1,0 +1,32 @@
+/* cycle.c: dispatch of the cycle-level evaluator to its topology (see cycle.h). */
+#include "cycle.h"
+
+#include <string.h>
+
+#include "topology_dataflow.h"
+#include "topology_engine.h"
+
+void cycle_opts_default(cycle_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->frames = 3;
+    o->trace_to = UINT64_MAX;
+}
+
+int cycle_simulate(const net *n, const design *ds, const cycle_opts *o, perf *p, cycle_info *ci, tf_err *e)
+{
+    cycle_opts d;
+    if (!o) {
+        cycle_opts_default(&d);
+        o = &d;
+    }
+    if (o->frames < 1)
+        return tf_errf(e, "--frames must be >= 1 (got %d)", o->frames);
+    cycle_info dummy;
+    if (!ci)
+        ci = &dummy;
+    memset(ci, 0, sizeof *ci);
+    if (ds->arch == ARCH_ENGINE)
+        return topology_engine_run(n, ds, o, p, ci, e);
+    return topology_dataflow_run(n, ds, o, p, ci, e);
+}

@@ -1,0 +1,39 @@
+/* cycle.h: the cycle-level evaluator — wires the blocks (fifo, ddr, filter_loader,
+ * feature_loader, scheduler, pe_array, adder) into the design's topology and runs
+ * `frames` frames, skipping idle stretches through the blocks' next events.
+ *
+ * Fills the same perf struct as the analytical model. Per layer: `cycles` is the busy
+ * (control-word) count of one steady-state frame, and the four stall counters cover the
+ * rest of that layer's frame period, so cycles + stalls = the layer's period:
+ *   dataflow: the stretch between the layer's last two frame completions (= the
+ *             interval in steady state);
+ *   engine:   the layer's share of the serial frame (the layers' shares add up to the
+ *             frame, input read and filter preload charged to the first layer). */
+#ifndef TF2SIM_CYCLE_H
+#define TF2SIM_CYCLE_H
+
+#include <stdint.h>
+
+#include "design.h"
+#include "error.h"
+#include "net.h"
+#include "perf.h"
+
+typedef struct cycle_opts {
+    int frames;               /* frames simulated (>= 1; dataflow needs 2+ for a steady interval) */
+    const char *trace_path;   /* VCD of block activity, or NULL */
+    uint64_t trace_from, trace_to;
+} cycle_opts;
+
+typedef struct cycle_info {
+    uint64_t sim_cycles;      /* cycles simulated (completion of the last frame) */
+    uint64_t events;          /* event steps taken (for the speed benchmark) */
+} cycle_info;
+
+void cycle_opts_default(cycle_opts *o);
+
+/* Runs the design; p is allocated here. Fails (one line) on a design the topology
+ * cannot run, naming the layer and why. */
+int cycle_simulate(const net *n, const design *ds, const cycle_opts *o, perf *p, cycle_info *ci, tf_err *e);
+
+#endif

@@ -1,0 +1,18 @@
+/* topology_dataflow.h: the layer-pipelined topology (FINN / BJUT / iSmart / MixQ).
+ *
+ * One compute unit per layer (feature_loader -> scheduler -> pe_array -> adder), an input
+ * DMA delivering one pixel per cycle, and a bounded FIFO on every edge of the graph.
+ * FIFO depth is design.fifo_depth words of the producer's stream width (its PE lanes),
+ * i.e. ceil(depth * lanes / channels) pixels, at least 1. The FIFOs into a join (concat,
+ * add) hold a whole frame of their branch: they are the skip buffers a real design must
+ * size for the branches' different latencies (with chain-sized FIFOs such graphs
+ * deadlock). Frames overlap: a unit starts frame f+1 as soon as its inputs allow.
+ * Events are item completions; between them nothing changes, so time jumps. */
+#ifndef TF2SIM_TOPOLOGY_DATAFLOW_H
+#define TF2SIM_TOPOLOGY_DATAFLOW_H
+
+#include "cycle.h"
+
+int topology_dataflow_run(const net *n, const design *ds, const cycle_opts *o, perf *p, cycle_info *ci, tf_err *e);
+
+#endif
