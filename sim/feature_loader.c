@@ -16,7 +16,9 @@ bool feature_loader_step(feature_loader *f, uint64_t now)
 {
     bool moved = false;
     for (int i = 0; i < f->n_in; i++) {
-        uint64_t room = f->cap - (f->loaded[i] - f->freed);
+        /* pixels already released (never needed, e.g. rows a stride skips) pass through */
+        uint64_t room = f->freed >= f->loaded[i] ? f->cap + (f->freed - f->loaded[i])
+                                                  : f->cap - (f->loaded[i] - f->freed);
         if (room == 0 || !fifo_valid(f->in[i]))
             continue;
         uint64_t n = fifo_pop(f->in[i], room, now);

@@ -53,8 +53,6 @@ bool scheduler_next(scheduler *s, sched_item *it)
         need = s->prev_need;
     if (it->last && !p->no_input)
         need = free_to = s->frame_pixels; /* a frame's leftover input is drained with its last item */
-    if (free_to > need)
-        free_to = need;
     it->need = need;
     it->free_to = free_to;
     it->cost = p->pe_cost + p->load_cost * (need - s->prev_need);

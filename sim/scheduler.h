@@ -5,7 +5,8 @@
  * kp, the input DMA) or whole frames (fc, global pool), in raster order, frame after
  * frame. Each item says how much of the frame's input it needs in the line buffer
  * (pixels, raster order), how much it lets go of when done, how many output pixels it
- * makes and how many control words (cycles) it issues. A window op's output (r, x)
+ * makes and how many control words (cycles) it issues. What it releases may run ahead
+ * of what it needed (a stride skips rows): those pixels pass the buffer unstored. A window op's output (r, x)
  * needs input row min(H-1, r*s-pad+K-1) up to column min(W-1, x*s-pad+K-1).
  *
  * Engine: slots are (layer, output-channel group) in execution order (TF2's sequencer:
