@@ -21,9 +21,15 @@ int strategy_parse(const char *s, strategy_kind *out)
     return -1;
 }
 
-/* Evaluates the design made of option idx[k] for each compute layer k. */
+/* Evaluates the design made of option idx[k] for each compute layer k, and emits it
+ * when it fits the budget and belongs to this shard. */
 static int eval_choice(search_ctx *c, design *ds, const int *idx, bool *feasible, uint64_t *interval, tf_err *e)
 {
+    if (c->stop && *c->stop) {
+        c->stopped = 1;
+        return tf_errf(e, "interrupted");
+    }
+    long index = c->candidates++;
     for (int k = 0; k < c->sp->n; k++)
         ds->fold[c->sp->ls[k].layer] = c->sp->ls[k].opt[idx[k]].f;
     evaluation ev;
@@ -34,11 +40,16 @@ static int eval_choice(search_ctx *c, design *ds, const int *idx, bool *feasible
     if (interval)
         *interval = ev.p.interval_cycles;
     int rc = 0;
-    if (ev.feasible) {
+    bool mine = c->shard_n <= 1 || index % c->shard_n == c->shard_k - 1;
+    if (ev.feasible && mine) {
         c->emitted++;
+        if (ev.p.fps > c->best_fps)
+            c->best_fps = ev.p.fps;
         rc = c->emit(c->emit_ctx, ds, &ev, e);
     }
     evaluation_free(&ev);
+    if (c->progress)
+        c->progress(c->progress_ctx, c->evaluated, c->emitted, c->total, c->best_fps);
     return rc;
 }
 
@@ -74,6 +85,7 @@ int search_frontier(search_ctx *c, tf_err *e)
             tmax = sp->ls[k].opt[0].cycles;
     static const double W[3][3] = {{1, 0.01, 0.001}, {0.01, 1, 0.001}, {1, 1, 0.1}};
     int rc = 0;
+    c->total += 3 * nt; /* an upper bound: each weighting stops at the budget */
     for (int w = 0; w < 3 && !rc; w++) {
         int misses = 0;
         uint64_t prev = 0;
@@ -172,6 +184,7 @@ int search_exhaustive(search_ctx *c, double limit, tf_err *e)
     if (sp->size > limit)
         return tf_errf(e, "--strategy exhaustive: the space has %.3g designs, more than the limit %.0f "
                           "(use --strategy frontier or greedy)", sp->size, limit);
+    c->total += (long)sp->size;
     int *idx = calloc((size_t)sp->n, sizeof(int));
     design ds;
     if (!idx || design_copy(&ds, c->base, e)) {

@@ -6,14 +6,24 @@
  *  greedy     slowest-layer-first: start minimal, speed up the bottleneck layer one
  *             option at a time until the budget stops it (FINN-style balancing).
  *  exhaustive every combination; only for spaces up to `limit` designs.
- * Designs over budget are evaluated and counted but not emitted. */
+ * Designs over budget are evaluated and counted but not emitted.
+ *
+ * Every strategy is deterministic: the same space gives the same candidates in the
+ * same order. Sharding keeps the control flow of the whole search in every shard
+ * (each shard evaluates what it needs to decide where to go) but emits only its own
+ * 1/N of the candidates, so the union of N shards is exactly the unsharded run. */
 #ifndef TF2SIM_SEARCH_H
 #define TF2SIM_SEARCH_H
+
+#include <signal.h>
 
 #include "evaluate.h"
 #include "space.h"
 
 typedef int (*search_emit_fn)(void *ctx, const design *ds, const evaluation *ev, tf_err *e);
+
+/* Called after every evaluation (for progress display); may be NULL. */
+typedef void (*search_progress_fn)(void *ctx, long evaluated, long emitted, long total, double best_fps);
 
 typedef struct search_ctx {
     const net *n;
@@ -23,8 +33,16 @@ typedef struct search_ctx {
     const space *sp;
     search_emit_fn emit;
     void *emit_ctx;
-    long evaluated;     /* designs evaluated (feasible or not) */
-    long emitted;       /* designs within budget handed to emit */
+    int shard_k, shard_n;          /* emit only candidates with index % n == k-1 (0/0: all) */
+    const volatile sig_atomic_t *stop; /* set asynchronously (Ctrl-C): the search returns early */
+    search_progress_fn progress;
+    void *progress_ctx;
+    long total;                    /* candidates the strategy will try, when known (else 0) */
+    long candidates;               /* candidates generated so far (the shard index) */
+    long evaluated;                /* designs evaluated (feasible or not) */
+    long emitted;                  /* designs within budget handed to emit */
+    double best_fps;
+    int stopped;                   /* 1 if *stop ended the search */
 } search_ctx;
 
 typedef enum strategy_kind { STRAT_AUTO, STRAT_FRONTIER, STRAT_GREEDY, STRAT_EXHAUSTIVE } strategy_kind;

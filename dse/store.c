@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef TF2SIM_GIT_COMMIT
 #define TF2SIM_GIT_COMMIT "unknown"
@@ -23,7 +24,10 @@ static const char *const SCHEMA =
     " id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,"
     " command TEXT NOT NULL, args TEXT NOT NULL, git_commit TEXT NOT NULL,"
     " net TEXT NOT NULL, device TEXT NOT NULL, strategy TEXT, budget_json TEXT,"
-    " designs_evaluated INTEGER);"
+    " designs_evaluated INTEGER,"
+    " run_key TEXT NOT NULL UNIQUE,"   /* host/pid/time/args hash: a run's identity across merges */
+    " resume_key TEXT);"               /* the sweep's parameters: an unfinished run with the same key resumes */
+    "CREATE INDEX IF NOT EXISTS runs_by_resume ON runs(resume_key);"
     "CREATE TABLE IF NOT EXISTS designs("
     " id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, canonical TEXT NOT NULL,"
     " net TEXT NOT NULL, device TEXT NOT NULL, arch TEXT NOT NULL,"
@@ -166,11 +170,18 @@ static void now_iso(char *buf, size_t cap)
 int store_begin_run(store *s, const run_info *ri, int64_t *run_id, tf_err *e)
 {
     sqlite3_stmt *st;
-    if (prepare(s, "INSERT INTO runs(started_at, command, args, git_commit, net, device, strategy, budget_json)"
-                   " VALUES(?,?,?,?,?,?,?,?)", &st, e))
+    if (prepare(s, "INSERT INTO runs(started_at, command, args, git_commit, net, device, strategy, budget_json,"
+                   " run_key, resume_key) VALUES(?,?,?,?,?,?,?,?,?,?)", &st, e))
         return -1;
-    char ts[32];
+    char ts[32], key[33], seed[1400];
     now_iso(ts, sizeof ts);
+    struct timespec tv;
+    clock_gettime(CLOCK_REALTIME, &tv);
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(seed, sizeof seed, "%s|%ld|%lld.%09ld|%s", host, (long)getpid(), (long long)tv.tv_sec, tv.tv_nsec,
+             ri->args ? ri->args : "");
+    design_hash(seed, key);
     sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, ri->command, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, ri->args ? ri->args : "", -1, SQLITE_STATIC);
@@ -179,6 +190,8 @@ int store_begin_run(store *s, const run_info *ri, int64_t *run_id, tf_err *e)
     sqlite3_bind_text(st, 6, ri->device, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, ri->strategy, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, ri->budget_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, ri->resume_key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_err(s, e, "insert run");
     sqlite3_finalize(st);
     *run_id = sqlite3_last_insert_rowid(s->db);
@@ -297,4 +310,99 @@ int store_put_design(store *s, int64_t run_id, const net *n, const device *dv, c
     if (inserted)
         *inserted = changed;
     return 0;
+}
+
+int store_find_resumable(store *s, const char *resume_key, int64_t *run_id, long *saved, tf_err *e)
+{
+    sqlite3_stmt *st;
+    *run_id = 0;
+    *saved = 0;
+    if (prepare(s, "SELECT r.id, (SELECT count(*) FROM run_designs x WHERE x.run_id = r.id) FROM runs r"
+                   " WHERE r.resume_key = ? AND r.finished_at IS NULL ORDER BY r.id DESC LIMIT 1", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, resume_key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *run_id = sqlite3_column_int64(st, 0);
+        *saved = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : db_err(s, e, "find unfinished run");
+}
+
+/* Copies everything of the attached database `src` into main; keys make it idempotent. */
+static const char *const MERGE_SQL =
+    "INSERT OR IGNORE INTO main.runs(started_at, finished_at, command, args, git_commit, net, device, strategy,"
+    " budget_json, designs_evaluated, run_key, resume_key)"
+    " SELECT started_at, finished_at, command, args, git_commit, net, device, strategy, budget_json,"
+    " designs_evaluated, run_key, resume_key FROM src.runs ORDER BY id;"
+    "INSERT OR IGNORE INTO main.designs(hash, canonical, net, device, arch, bitw, bita, clock_mhz, interval_cycles,"
+    " latency_cycles, fps, dsp, bram18, lut, ff, accuracy, feasible, evaluator, cycle_interval_cycles,"
+    " cycle_latency_cycles, first_run)"
+    " SELECT d.hash, d.canonical, d.net, d.device, d.arch, d.bitw, d.bita, d.clock_mhz, d.interval_cycles,"
+    " d.latency_cycles, d.fps, d.dsp, d.bram18, d.lut, d.ff, d.accuracy, d.feasible, d.evaluator,"
+    " d.cycle_interval_cycles, d.cycle_latency_cycles,"
+    " (SELECT m.id FROM main.runs m JOIN src.runs r ON r.run_key = m.run_key WHERE r.id = d.first_run)"
+    " FROM src.designs d ORDER BY d.id;"
+    /* A design both hold: keep ours, fill what only the other one measured. */
+    "UPDATE main.designs SET"
+    " accuracy = COALESCE(accuracy, (SELECT d.accuracy FROM src.designs d WHERE d.hash = main.designs.hash)),"
+    " cycle_interval_cycles = COALESCE(cycle_interval_cycles,"
+    "   (SELECT d.cycle_interval_cycles FROM src.designs d WHERE d.hash = main.designs.hash)),"
+    " cycle_latency_cycles = COALESCE(cycle_latency_cycles,"
+    "   (SELECT d.cycle_latency_cycles FROM src.designs d WHERE d.hash = main.designs.hash))"
+    " WHERE hash IN (SELECT hash FROM src.designs);"
+    "INSERT OR IGNORE INTO main.layer_results(design_id, layer_idx, name, op, cycles, dsp, bram18, lut, ff, wbits,"
+    " abits, simd, pe, schedule, lut_mult)"
+    " SELECT m.id, l.layer_idx, l.name, l.op, l.cycles, l.dsp, l.bram18, l.lut, l.ff, l.wbits, l.abits, l.simd,"
+    " l.pe, l.schedule, l.lut_mult FROM src.layer_results l JOIN src.designs d ON d.id = l.design_id"
+    " JOIN main.designs m ON m.hash = d.hash;"
+    "INSERT OR IGNORE INTO main.run_designs(run_id, design_id)"
+    " SELECT mr.id, md.id FROM src.run_designs x JOIN src.runs r ON r.id = x.run_id"
+    " JOIN src.designs d ON d.id = x.design_id JOIN main.runs mr ON mr.run_key = r.run_key"
+    " JOIN main.designs md ON md.hash = d.hash;"
+    "INSERT OR IGNORE INTO main.accuracy_cache SELECT * FROM src.accuracy_cache;";
+
+static int64_t scalar(store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_merge(store *s, const char *src_path, long *new_designs, long *new_runs, tf_err *e)
+{
+    /* Open it on its own first: a missing, foreign or newer file is refused by name. */
+    store *probe;
+    if (store_open_readonly(&probe, src_path, e))
+        return -1;
+    int64_t ver = scalar(probe, "SELECT value FROM meta WHERE key='schema_version'");
+    store_close(probe);
+    if (ver != STORE_SCHEMA_VERSION)
+        return tf_errf(e, "%s: schema version %lld, this tf2sim reads version %d", src_path, (long long)ver,
+                       STORE_SCHEMA_VERSION);
+    sqlite3_stmt *st;
+    if (prepare(s, "ATTACH DATABASE ? AS src", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, src_path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "attach");
+    int64_t d0 = scalar(s, "SELECT count(*) FROM main.designs"), r0 = scalar(s, "SELECT count(*) FROM main.runs");
+    int res = 0;
+    if (exec(s, "BEGIN IMMEDIATE;", e) || exec(s, MERGE_SQL, e) || exec(s, "COMMIT;", e)) {
+        store_rollback(s);
+        tf_err_prefix(e, "merging %s", src_path);
+        res = -1;
+    }
+    if (new_designs)
+        *new_designs = (long)(scalar(s, "SELECT count(*) FROM main.designs") - d0);
+    if (new_runs)
+        *new_runs = (long)(scalar(s, "SELECT count(*) FROM main.runs") - r0);
+    sqlite3_exec(s->db, "DETACH DATABASE src", NULL, NULL, NULL);
+    return res;
 }

@@ -33,6 +33,7 @@ typedef struct run_info {
     const char *command;   /* "sweep", "sim", ... */
     const char *args;      /* the command line as typed */
     const char *net, *device, *strategy, *budget_json;
+    const char *resume_key;  /* canonical parameters of a resumable command (NULL: not resumable) */
 } run_info;
 
 int store_begin_run(store *s, const run_info *ri, int64_t *run_id, tf_err *e);
@@ -43,6 +44,15 @@ int store_finish_run(store *s, int64_t run_id, long evaluated, tf_err *e);
 int store_put_design(store *s, int64_t run_id, const net *n, const device *dv, const design *ds,
                      const evaluation *ev, double accuracy, int64_t *design_id, int *inserted,
                      tf_err *e);
+
+/* The newest unfinished run with this resume key and how many designs it saved
+ * (*run_id = 0 if none). */
+int store_find_resumable(store *s, const char *resume_key, int64_t *run_id, long *saved, tf_err *e);
+
+/* Merges another tf2sim DB into this one: runs (by run_key), designs (by hash, filling
+ * measurements only the other has), layer results, run links, accuracy cache.
+ * Idempotent: merging the same file twice adds nothing. */
+int store_merge(store *s, const char *src_path, long *new_designs, long *new_runs, tf_err *e);
 
 /* The git commit this binary was built from ("unknown" outside a checkout). */
 const char *store_git_commit(void);

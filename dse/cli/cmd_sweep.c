@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -34,12 +36,16 @@ static const char HELP[] =
     "  --db FILE         results database (default results.db)\n"
     "  --out DIR         folder for the plots (default .)\n"
     "  --top N           front rows printed (default 20; 0 = all)\n"
+    "  --shard K/N       evaluate the deterministic K-th of N slices of the space (merge with tf2sim merge)\n"
+    "  --batch N         designs per database transaction (default 500)\n"
+    "An interrupted sweep (Ctrl-C, kill) keeps what it saved; the same command again resumes it.\n"
     "  --format F        table | json | csv (default table)\n";
 
 typedef struct sweep_opts {
     const char *net, *device, *db, *out, *bitw, *bita;
     int wbits, abits;
-    long dsp, bram, lut, ff, top;
+    long dsp, bram, lut, ff, top, batch;
+    int shard_k, shard_n;
     double clock, limit;
     strategy_kind strategy;
     out_format fmt;
@@ -50,10 +56,51 @@ typedef struct sink {
     int64_t run_id;
     const net *n;
     const device *dv;
-    long in_batch, stored_new;
+    long batch, in_batch, stored_new, linked;
 } sink;
 
-enum { BATCH = 500 };
+/* Set by SIGINT/SIGTERM: the search stops at the next design, the batch is committed. */
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+typedef struct progress {
+    bool on;
+    double t0, last;
+} progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* One status line on a terminal's stderr, redrawn at most 10 times a second. */
+static void show_progress(void *ctx, long evaluated, long emitted, long total, double best_fps)
+{
+    progress *p = ctx;
+    double t = now_s();
+    if (!p->on || t - p->last < 0.1)
+        return;
+    p->last = t;
+    double rate = evaluated / (t - p->t0 > 1e-9 ? t - p->t0 : 1e-9);
+    char bar[24] = "";
+    if (total > 0) {
+        int fill = (int)(20.0 * (double)evaluated / (double)total);
+        for (int i = 0; i < 20; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[20] = 0;
+        fprintf(stderr, "\r[%s] %ld/%ld evaluated, %ld saved, %.0f/s, best %.1f fps, ETA %.0fs   ", bar, evaluated,
+                total, emitted, rate, best_fps, rate > 0 && total > evaluated ? (total - evaluated) / rate : 0.0);
+    } else {
+        fprintf(stderr, "\r%ld evaluated, %ld saved, %.0f/s, best %.1f fps   ", evaluated, emitted, rate, best_fps);
+    }
+}
 
 static int emit_design(void *ctx, const design *ds, const evaluation *ev, tf_err *e)
 {
@@ -67,7 +114,8 @@ static int emit_design(void *ctx, const design *ds, const evaluation *ev, tf_err
         return -1;
     }
     k->stored_new += inserted;
-    if (++k->in_batch >= BATCH) {
+    k->linked++;
+    if (++k->in_batch >= k->batch) {
         k->in_batch = 0;
         return store_commit(k->st, e);
     }
@@ -85,6 +133,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         {"strategy", required_argument, 0, 's'}, {"limit", required_argument, 0, 'L'},
         {"db", required_argument, 0, 'o'},    {"out", required_argument, 0, 'O'},
         {"top", required_argument, 0, 't'},   {"format", required_argument, 0, 'f'},
+        {"shard", required_argument, 0, 'S'}, {"batch", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->device = "ultra96v2";
@@ -92,6 +141,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
     o->out = ".";
     o->top = 20;
     o->limit = 200000;
+    o->batch = 500;
     o->dsp = o->bram = o->lut = o->ff = -1;
     optind = 1;
     opterr = 0;
@@ -117,6 +167,15 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 'o': o->db = optarg; break;
         case 'O': o->out = optarg; break;
         case 't': if (cli_parse_long("--top", optarg, 0, 1000000, &o->top, e)) return -1; break;
+        case 'T': if (cli_parse_long("--batch", optarg, 1, 1000000, &o->batch, e)) return -1; break;
+        case 'S': {
+            int n1 = 0;
+            char c1;
+            if (sscanf(optarg, "%d/%d%n%c", &o->shard_k, &o->shard_n, &n1, &c1) != 2 || optarg[n1] ||
+                o->shard_n < 1 || o->shard_n > 100000 || o->shard_k < 1 || o->shard_k > o->shard_n)
+                return tf_errf(e, "--shard: '%s' must be K/N with 1 <= K <= N <= 100000", optarg);
+            break;
+        }
         case 'f':
             if (cli_parse_format(optarg, &o->fmt))
                 return tf_errf(e, "--format: '%s' is not one of table, json, csv", optarg);
@@ -295,14 +354,55 @@ int cmd_sweep(int argc, char **argv)
         goto fail;
     char budget_js[256];
     snprintf(budget_js, sizeof budget_js, "{\"dsp\":%d,\"bram18\":%d,\"lut\":%ld,\"ff\":%ld}", b.dsp, b.bram18, b.lut, b.ff);
+    /* The sweep's meaning, not its spelling: an unfinished run with the same key resumes. */
+    char bw[NET_MAX_LAYERS + 1], ba[NET_MAX_LAYERS + 1];
+    net_bit_digits(&n, bw, ba, sizeof bw);
+    json_t *rk = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:f,s:s,s:f,s:i,s:i}", "net", n.name, "net_macs",
+                           (json_int_t)n.macs, "bitw", bw, "bita", ba, "device", dv.name, "budget", budget_js,
+                           "clock_mhz", base.clock_mhz, "strategy", strategy_name(o.strategy), "limit", o.limit,
+                           "shard_k", o.shard_k, "shard_n", o.shard_n);
+    char *resume_key = json_dumps(rk, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(rk);
     run_info ri = {.command = "sweep", .args = args, .net = n.name, .device = dv.name,
-                   .strategy = strategy_name(o.strategy), .budget_json = budget_js};
+                   .strategy = strategy_name(o.strategy), .budget_json = budget_js, .resume_key = resume_key};
     int64_t run_id;
-    if (store_begin_run(st, &ri, &run_id, &e))
+    long saved_before = 0;
+    int rrc = store_find_resumable(st, resume_key, &run_id, &saved_before, &e);
+    bool resumed = !rrc && run_id != 0;
+    if (!rrc && run_id == 0)
+        rrc = store_begin_run(st, &ri, &run_id, &e);
+    else if (!rrc)
+        fprintf(stderr, "tf2sim: resuming unfinished run %lld of %s (%ld designs already saved)\n", (long long)run_id,
+                o.db, saved_before);
+    free(resume_key);
+    if (rrc)
         goto fail;
-    sink k = {.st = st, .run_id = run_id, .n = &n, .dv = &dv};
-    search_ctx sc = {.n = &n, .dv = &dv, .b = &b, .base = &base, .sp = &sp, .emit = emit_design, .emit_ctx = &k};
-    if (search_run(&sc, o.strategy, o.limit, &e)) {
+    sink k = {.st = st, .run_id = run_id, .n = &n, .dv = &dv, .batch = o.batch};
+    progress pg = {.on = isatty(STDERR_FILENO) != 0, .t0 = now_s()};
+    search_ctx sc = {.n = &n, .dv = &dv, .b = &b, .base = &base, .sp = &sp, .emit = emit_design, .emit_ctx = &k,
+                     .shard_k = o.shard_k, .shard_n = o.shard_n, .stop = &g_stop, .progress = show_progress,
+                     .progress_ctx = &pg};
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    int src = search_run(&sc, o.strategy, o.limit, &e);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (pg.on)
+        fputs("\r\033[K", stderr);
+    if (src && sc.stopped) {
+        /* Every design handed to the store so far is complete: keep the batch. */
+        tf_err ce;
+        if (k.in_batch && store_commit(st, &ce))
+            fprintf(stderr, "tf2sim: %s\n", ce.msg);
+        fprintf(stderr, "tf2sim: interrupted after %ld designs evaluated; %ld designs of run %lld are saved in %s "
+                        "(%ld new to it); the same command resumes the run\n",
+                sc.evaluated, k.linked, (long long)run_id, o.db, k.stored_new);
+        rc = 130;
+        goto cleanup;
+    }
+    if (src) {
         if (k.in_batch)
             store_rollback(st);
         goto fail;
@@ -376,6 +476,9 @@ int cmd_sweep(int argc, char **argv)
                               "designs_in_budget", rows.n, "budget", "dsp", b.dsp, "bram18", b.bram18, "lut",
                               (json_int_t)b.lut, "ff", (json_int_t)b.ff, "best", jb, "front", front, "front_bram",
                               front_bram, "plots", png_dsp, png_bram);
+        json_object_set_new(j, "resumed", json_boolean(saved_before > 0 || resumed));
+        if (o.shard_n > 1)
+            json_object_set_new(j, "shard", json_pack("{s:i,s:i}", "k", o.shard_k, "n", o.shard_n));
         json_print(j, stdout);
         json_decref(j);
     } else if (o.fmt == FMT_CSV) {
@@ -384,8 +487,6 @@ int cmd_sweep(int argc, char **argv)
         json_decref(front);
         json_decref(front_bram);
     } else {
-        char bw[NET_MAX_LAYERS + 1], ba[NET_MAX_LAYERS + 1];
-        net_bit_digits(&n, bw, ba, sizeof bw);
         printf("sweep %s on %s (bitw %s, bita %s, %.0f MHz), budget dsp %d, bram18 %d, lut %ld, ff %ld\n", n.name,
                dv.name, bw, ba, base.clock_mhz, b.dsp, b.bram18, b.lut, b.ff);
         printf("space %.3g designs; strategy %s; %ld evaluated, %d within budget (%ld new) -> %s (run %lld)\n\n",
@@ -410,8 +511,9 @@ int cmd_sweep(int argc, char **argv)
     table_free(&fbt);
     rc = 0;
 fail:
-    if (rc)
+    if (rc && rc != 130)
         cli_fail(&e);
+cleanup:
     results_free(&rows);
     store_close(st);
     space_free(&sp);
