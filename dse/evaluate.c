@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analytic.h"
+#include "dsp_packing.h"
 
 void budget_from_device(budget *b, const device *dv)
 {
@@ -24,11 +25,26 @@ int evaluate_analytic(const net *n, const design *ds, const device *dv, const bu
 {
     memset(ev, 0, sizeof *ev);
     snprintf(ev->evaluator, sizeof ev->evaluator, "analytic");
-    if (ds->arch != ARCH_DATAFLOW)
-        return tf_errf(e, "the analytical model of the %s topology is not available yet", arch_name(ds->arch));
-    if (analytic_dataflow(n, ds, &ev->p, e))
+    if (ds->arch == ARCH_ENGINE ? analytic_engine(n, ds, &ev->p, e) : analytic_dataflow(n, ds, &ev->p, e))
         return -1;
-    if (resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
+    if (ds->arch == ARCH_ENGINE ? resources_engine(n, ds, dv, NULL, &ev->r, e)
+                                : resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
+        perf_free(&ev->p);
+        return -1;
+    }
+    ev->feasible = budget_fits(b, ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff);
+    return 0;
+}
+
+int evaluate_cycle(const net *n, const design *ds, const device *dv, const budget *b,
+                   const cycle_opts *o, evaluation *ev, tf_err *e)
+{
+    memset(ev, 0, sizeof *ev);
+    snprintf(ev->evaluator, sizeof ev->evaluator, "cycle");
+    if (cycle_simulate(n, ds, o, &ev->p, NULL, e))
+        return -1;
+    if (ds->arch == ARCH_ENGINE ? resources_engine(n, ds, dv, NULL, &ev->r, e)
+                                : resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
         perf_free(&ev->p);
         return -1;
     }
@@ -40,4 +56,16 @@ void evaluation_free(evaluation *ev)
 {
     perf_free(&ev->p);
     resources_free(&ev->r);
+}
+
+double packing_bound_cycles(const net *n, const device *dv, int dsp)
+{
+    double dsp_cycles = 0;
+    for (int i = 0; i < n->n_layers; i++) {
+        const layer *l = &n->layers[i];
+        if (layer_is_compute(l))
+            dsp_cycles += (double)l->macs / dsp_packing_factor(dv->dsp_type, l->wbits, l->abits,
+                                                               l->op == OP_FC ? 1 : l->k);
+    }
+    return dsp > 0 ? dsp_cycles / dsp : 0;
 }

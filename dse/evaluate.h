@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "cycle.h"
 #include "design.h"
 #include "device.h"
 #include "net.h"
@@ -26,9 +27,17 @@ typedef struct evaluation {
 void budget_from_device(budget *b, const device *dv);
 bool budget_fits(const budget *b, int dsp, int bram18, long lut, long ff);
 
-/* Analytical evaluation of a dataflow design. */
+/* Analytical evaluation of a dataflow or engine design. */
 int evaluate_analytic(const net *n, const design *ds, const device *dv, const budget *b,
                       evaluation *ev, tf_err *e);
+/* Cycle-level evaluation (sim/cycle.h; o NULL: 3 frames, no trace); evaluator "cycle". */
+int evaluate_cycle(const net *n, const design *ds, const device *dv, const budget *b,
+                   const cycle_opts *o, evaluation *ev, tf_err *e);
 void evaluation_free(evaluation *ev);
+
+/* The packing lower bound on a dataflow interval with `dsp` DSPs: the DSP-cycles the
+ * net's MACs need at each layer's products-per-DSP (its bits, K, DSP type), spread
+ * perfectly over all DSPs: sum_l MACs_l / f_l / dsp. No folding can beat it. */
+double packing_bound_cycles(const net *n, const device *dv, int dsp);
 
 #endif

@@ -441,6 +441,7 @@ int cmd_sweep(int argc, char **argv)
         if (r->fps > best->fps || (r->fps == best->fps && (r->dsp < best->dsp || (r->dsp == best->dsp && r->bram18 < best->bram18))))
             best = r;
     }
+    double bound = packing_bound_cycles(&n, &dv, b.dsp);
     char png_dsp[1200], png_bram[1200], title[256];
     snprintf(png_dsp, sizeof png_dsp, "%s/sweep_%s_%s_fps_dsp.png", o.out, n.name, dv.name);
     snprintf(png_bram, sizeof png_bram, "%s/sweep_%s_%s_fps_bram.png", o.out, n.name, dv.name);
@@ -477,6 +478,8 @@ int cmd_sweep(int argc, char **argv)
                               (json_int_t)b.lut, "ff", (json_int_t)b.ff, "best", jb, "front", front, "front_bram",
                               front_bram, "plots", png_dsp, png_bram);
         json_object_set_new(j, "resumed", json_boolean(saved_before > 0 || resumed));
+        json_object_set_new(j, "bound_cycles", json_real(bound));
+        json_object_set_new(j, "bound_ratio", json_real(best->interval_cycles / bound));
         if (o.shard_n > 1)
             json_object_set_new(j, "shard", json_pack("{s:i,s:i}", "k", o.shard_k, "n", o.shard_n));
         json_print(j, stdout);
@@ -494,6 +497,8 @@ int cmd_sweep(int argc, char **argv)
         printf("best design #%lld: %.2f fps, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, lut %ld, ff %ld\n",
                (long long)best->id, best->fps, (unsigned long long)best->interval_cycles,
                (unsigned long long)best->latency_cycles, best->dsp, best->bram18, best->lut, best->ff);
+        printf("packing lower bound %.0f cycles (all MACs at their products per DSP over %d DSPs): "
+               "best is %.3fx the bound\n", bound, b.dsp, best->interval_cycles / bound);
         table_print(&lt, FMT_TABLE, stdout);
         printf("\nPareto front, fps vs dsp (%zu designs%s):\n", json_array_size(front),
                o.top && (long)json_array_size(front) > o.top ? ", cheapest shown; --top 0 for all" : "");

@@ -54,6 +54,9 @@ for q in rows:
 best = js["best"]
 assert close(best["fps"], max(r[1] for r in rows))
 assert best["interval_cycles"] == min(r[6] for r in rows)
+# No design can beat the packing lower bound.
+assert js["bound_cycles"] > 0 and js["bound_ratio"] >= 1.0, (js["bound_cycles"], js["bound_ratio"])
+assert close(js["bound_ratio"], best["interval_cycles"] / js["bound_cycles"])
 for k in ("fps", "interval_cycles", "dsp", "bram18", "lut", "folding"):
     assert k in best, k
 assert len([l for l in best["folding"] if "simd" in l]) == 9
