@@ -7,6 +7,7 @@
 
 #include "bram.h"
 #include "dsp_packing.h"
+#include "engine_plan.h"
 
 /* Uncalibrated starting values; `tf2sim calibrate` replaces them with a fit to yosys. */
 static const resource_coeffs DEFAULT_COEFFS = {
@@ -138,5 +139,51 @@ int resources_dataflow(const net *n, const design *ds, const device *dv,
         r->lut += lr->lut;
         r->ff += lr->ff;
     }
+    return 0;
+}
+
+int resources_engine(const net *n, const design *ds, const device *dv, const resource_coeffs *c,
+                     resources *r, tf_err *e)
+{
+    const engine_params *g = &ds->eng;
+    engine_plan pl;
+    if (engine_plan_build(n, g, &pl, e))
+        return -1;
+    if (resources_alloc(r, n->n_layers)) {
+        engine_plan_free(&pl);
+        return tf_errf(e, "out of memory");
+    }
+    if (!c)
+        c = &DEFAULT_COEFFS;
+    int wmax = 1, amax = 1;
+    bool all_pow2 = true;
+    for (int i = 0; i < n->n_layers; i++) {
+        const layer *l = &n->layers[i];
+        if (!layer_is_compute(l))
+            continue;
+        all_pow2 = all_pow2 && l->pow2;
+        if (l->wbits > wmax) wmax = l->wbits;
+        if (l->abits > amax) amax = l->abits;
+    }
+    long lanes = (long)g->n_vector * g->c_vector * g->ow_vector * g->fw_vector;
+    int wvec = g->fw_vector + g->ow_vector - 1;
+    if (!all_pow2)
+        r->dsp += (int)ceil((double)lanes / dsp_packing_factor(dv->dsp_type, wmax, amax, 3) - 1e-9);
+    r->dsp += g->n_vector * wvec; /* acc * alpha of the output stage, per output lane */
+    uint64_t p2w = 1, p2c = 1, p2f = 1;
+    while (p2w < (uint64_t)wvec) p2w <<= 1;
+    while (p2c < (uint64_t)g->c_vector) p2c <<= 1;
+    while (p2f < (uint64_t)g->fw_vector) p2f <<= 1;
+    uint64_t feat = (uint64_t)g->feature_cache_bytes > pl.feature_cache_needed ? (uint64_t)g->feature_cache_bytes
+                                                                                : pl.feature_cache_needed;
+    uint64_t filt = (uint64_t)g->filter_cache_bytes > pl.filter_cache_needed ? (uint64_t)g->filter_cache_bytes
+                                                                              : pl.filter_cache_needed;
+    int feat_width = (int)(p2w * p2c * 8), filt_width = (int)(p2f * (uint64_t)g->c_vector * 8);
+    r->bram18 += ram_blocks(dv->mem_type, feat_width, feat / (p2w * p2c));
+    r->bram18 += g->n_vector * ram_blocks(dv->mem_type, filt_width, filt / (p2f * (uint64_t)g->c_vector));
+    double lane_bits = (double)lanes * (8 + 8);
+    r->lut += (long)(c->lut_per_lane_bit * lane_bits + c->lut_per_pe * g->n_vector + c->lut_per_layer * 11);
+    r->ff += (long)(c->ff_per_lane_bit * lane_bits + c->ff_per_pe * g->n_vector + c->ff_per_layer * 11);
+    engine_plan_free(&pl);
     return 0;
 }
