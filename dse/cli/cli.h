@@ -23,6 +23,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
+int cmd_regress(int argc, char **argv);
 
 /* Prints "tf2sim: <msg>" on stderr; returns the exit code for bad input (2). */
 int cli_fail(const tf_err *e);

@@ -19,6 +19,7 @@ static const subcommand COMMANDS[] = {
     {"infer", cmd_infer, "run the bit-accurate model on one input; dump any layer in the reference layout"},
     {"accuracy", cmd_accuracy, "bit-accurate model on a real data set: mean IoU, agreement with other boxes"},
     {"devices", cmd_devices, "list the device zoo (DSP, BRAM18, LUT, FF, clock, DDR)"},
+    {"regress", cmd_regress, "run the layer regression on the C model and the RTL (Verilator/SystemC)"},
 };
 
 static void usage(FILE *out)

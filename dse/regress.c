@@ -1,0 +1,350 @@
+/* regress.c: the regression matrix, case data, the C cycle model and the comparison. */
+#include "regress.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analytic.h"
+#include "tensor.h"
+
+/* name, cin, cout, h, w, k, stride, pad, dw, simd, pe, wbits, abits, sac, pack, requant, relu */
+#define C(n, ci, co, h, w, k, s, p, dw, si, pe, wb, ab, sac, pk, rq, rl)                                       \
+    {n, {ci, co, h, w, k, s, p, dw, 0, 0, si, pe, sac, pk, rq, rl, 0, ab}, wb, ab, RG_RANDOM, 0, 2}
+
+static const regress_case CASES[] = {
+    /* kernel size, stride, padding */
+    C("k1_s1_w4a4", 16, 16, 8, 8, 1, 1, 0, 0, 4, 4, 4, 4, 0, 0, 1, 0),
+    C("k1_s2_w4a4", 16, 16, 9, 9, 1, 2, 0, 0, 4, 4, 4, 4, 0, 0, 1, 0),
+    C("k3_s1_w4a4", 8, 8, 8, 8, 3, 1, 1, 0, 4, 2, 4, 4, 0, 0, 1, 0),
+    C("k3_s2_w4a4", 8, 16, 9, 9, 3, 2, 1, 0, 8, 4, 4, 4, 0, 0, 1, 0),
+    C("k3_s1_nopad", 8, 8, 8, 8, 3, 1, 0, 0, 4, 4, 4, 4, 0, 0, 1, 0),
+    C("k5_s1_w4a4", 4, 8, 10, 10, 5, 1, 2, 0, 4, 2, 4, 4, 0, 0, 1, 0),
+    C("k5_s2_w4a4", 8, 8, 11, 11, 5, 2, 2, 0, 2, 4, 4, 4, 0, 0, 1, 0),
+    C("k3_wide_w4a4", 8, 8, 4, 40, 3, 1, 1, 0, 8, 8, 4, 4, 0, 0, 1, 0),
+    /* depthwise */
+    C("dw_k3_s1", 16, 16, 8, 8, 3, 1, 1, 1, 1, 4, 4, 4, 0, 0, 1, 0),
+    C("dw_k3_s2", 16, 16, 9, 9, 3, 2, 1, 1, 1, 8, 4, 4, 0, 0, 1, 0),
+    C("dw_k5_s1", 8, 8, 8, 8, 5, 1, 2, 1, 1, 2, 4, 4, 0, 0, 1, 0),
+    C("dw_k1_s1", 8, 8, 6, 6, 1, 1, 0, 1, 1, 8, 4, 4, 0, 0, 1, 0),
+    /* folding variants on one layer */
+    C("fold_s1_p1", 16, 16, 6, 6, 3, 1, 1, 0, 1, 1, 4, 4, 0, 0, 1, 0),
+    C("fold_s2_p8", 16, 16, 6, 6, 3, 1, 1, 0, 2, 8, 4, 4, 0, 0, 1, 0),
+    C("fold_s16_p1", 16, 16, 6, 6, 3, 1, 1, 0, 16, 1, 4, 4, 0, 0, 1, 0),
+    C("fold_s16_p8", 16, 16, 6, 6, 3, 1, 1, 0, 16, 8, 4, 4, 0, 0, 1, 0),
+    C("fold_s8_p4", 16, 16, 6, 6, 3, 1, 1, 0, 8, 4, 4, 4, 0, 0, 1, 0),
+    C("fold_s4_p3", 16, 12, 6, 6, 3, 1, 1, 0, 4, 3, 4, 4, 0, 0, 1, 0),
+    /* bit widths 2..8 */
+    C("bits_w2a2", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 2, 2, 0, 0, 1, 0),
+    C("bits_w3a3", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 3, 3, 0, 0, 1, 0),
+    C("bits_w5a5", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 5, 5, 0, 0, 1, 0),
+    C("bits_w6a6", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 6, 6, 0, 0, 1, 0),
+    C("bits_w7a7", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 7, 7, 0, 0, 1, 0),
+    C("bits_w8a8", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 8, 8, 0, 0, 1, 0),
+    C("bits_w2a8", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 2, 8, 0, 0, 1, 0),
+    C("bits_w8a2", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 8, 2, 0, 0, 1, 0),
+    /* power-of-two SAC (TF2 weight code) */
+    C("sac_k3_s1", 16, 8, 6, 6, 3, 1, 1, 0, 8, 4, 8, 8, 1, 0, 1, 0),
+    C("sac_k1_s1", 32, 16, 5, 5, 1, 1, 0, 0, 16, 8, 8, 8, 1, 0, 1, 0),
+    C("sac_k5_s2", 8, 8, 9, 9, 5, 2, 2, 0, 4, 2, 8, 8, 1, 0, 1, 0),
+    C("sac_dw_k3", 8, 8, 6, 6, 3, 1, 1, 1, 1, 4, 8, 8, 1, 0, 1, 0),
+    C("sac_raw_k3", 8, 8, 6, 6, 3, 1, 1, 0, 8, 2, 8, 8, 1, 0, 0, 0),
+    /* DSP packing of two PEs' products per multiplier */
+    C("pack_k3_w4a4", 16, 16, 6, 6, 3, 1, 1, 0, 8, 4, 4, 4, 0, 1, 1, 0),
+    C("pack_k3_w8a8", 16, 16, 6, 6, 3, 1, 1, 0, 8, 4, 8, 8, 0, 1, 1, 0),
+    C("pack_k1_w2a2", 16, 16, 6, 6, 1, 1, 0, 0, 8, 8, 2, 2, 0, 1, 1, 0),
+    C("pack_k5_s2_w3a5", 8, 8, 9, 9, 5, 2, 2, 0, 4, 2, 3, 5, 0, 1, 1, 0),
+    C("pack_odd_pe3", 16, 12, 6, 6, 3, 1, 1, 0, 4, 3, 4, 4, 0, 1, 1, 0),
+    C("nopack_k3_w8a8", 16, 16, 6, 6, 3, 1, 1, 0, 8, 4, 8, 8, 0, 0, 1, 0),
+    /* raw accumulator outputs (head layers), saturate and ReLU */
+    C("raw_k3_relu", 8, 8, 6, 6, 3, 1, 1, 0, 4, 4, 8, 8, 0, 0, 0, 1),
+    C("raw_k1", 16, 8, 6, 6, 1, 1, 0, 0, 8, 4, 4, 4, 0, 0, 0, 0),
+    /* UltraNet (iSmart 4a4w weights, reference feature maps), full layer size */
+    {"ultranet_conv4", {64, 64, 10, 20, 3, 1, 1, 0, 0, 0, 4, 2, 0, 0, 1, 0, 15, 4}, 4, 4, RG_ULTRANET_CONV4, 0, 8},
+    {"ultranet_conv8", {64, 36, 10, 20, 1, 1, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 0, 0}, 4, 4, RG_ULTRANET_CONV8, 0, 0},
+};
+#undef C
+
+int regress_case_count(void) { return (int)(sizeof CASES / sizeof *CASES); }
+const regress_case *regress_case_at(int i) { return i >= 0 && i < regress_case_count() ? &CASES[i] : NULL; }
+int regress_case_find(const char *name)
+{
+    for (int i = 0; i < regress_case_count(); i++)
+        if (strcmp(CASES[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* --- the C cycle model ------------------------------------------------------------------
+ * The compute unit walks output rows; a row issues OW*NF*K*K*CFL control words back to
+ * back (analytic_layer_cycles / OH, the MVAU closed form). Row oy may start only when the
+ * line buffer holds input rows up to min(H, oy*s - pad + K); input words arrive one per
+ * cycle (W*CF per row), and row r may be written only while r < low(oy) + K + 1 (the
+ * K+1-row line buffer; low(oy) = max(0, oy*s - pad) is the lowest row row oy needs).
+ * Edge numbering: `start` is edge 0; the first input word and the first control word can
+ * go at edge 1; a row whose last word lands at edge c is visible to the scheduler at c+1;
+ * a finished output row frees its line-buffer rows from the next edge. After the last
+ * control word (edge L) the word passes the RAM read, the PE array, the accumulator, the
+ * BN multiply and the clip stages (5 registers) and is handed over at edge L + 6. */
+uint64_t regress_expected_cycles(const cu_layer *l)
+{
+    layer ly;
+    memset(&ly, 0, sizeof ly);
+    ly.op = OP_CONV;
+    ly.cin = l->cin;
+    ly.hin = l->h;
+    ly.win = l->w;
+    ly.cout = l->cout;
+    ly.hout = l->oh;
+    ly.wout = l->ow;
+    ly.k = l->k;
+    ly.stride = l->stride;
+    ly.pad = l->pad;
+    ly.groups = l->depthwise ? l->cin : 1;
+    layer_fold f = {.simd = l->simd, .pe = l->pe, .sched = SCHED_MVAU, .kp = 1, .np = 1, .kpf = 1};
+    uint64_t trow = analytic_layer_cycles(&ly, &f) / (uint64_t)l->oh;
+    int lin = l->depthwise ? l->pe : l->simd;
+    uint64_t words_per_row = (uint64_t)l->w * (uint64_t)(l->cin / lin);
+    int nr = l->k + 1;
+
+    uint64_t *crow = calloc((size_t)l->h, sizeof *crow); /* edge of each row's last word */
+    uint64_t *erow = calloc((size_t)l->oh, sizeof *erow); /* first edge after each output row */
+    if (!crow || !erow) {
+        free(crow);
+        free(erow);
+        return 0;
+    }
+    int rows = 0;
+    uint64_t last_word = 0, prev_end = 1;
+    for (int oy = 0; oy < l->oh; oy++) {
+        int need = oy * l->stride - l->pad + l->k;
+        if (need > l->h)
+            need = l->h;
+        while (rows < need) {
+            int r = rows, oys = 0;
+            while (oys < l->oh && (oys * l->stride - l->pad > 0 ? oys * l->stride - l->pad : 0) + nr <= r)
+                oys++;
+            uint64_t allowed = oys == 0 ? 1 : erow[oys - 1];
+            uint64_t first = last_word + 1 > allowed ? last_word + 1 : allowed;
+            last_word = first + words_per_row - 1;
+            crow[r] = last_word;
+            rows++;
+        }
+        uint64_t s = prev_end;
+        if (need > 0 && crow[need - 1] + 1 > s)
+            s = crow[need - 1] + 1;
+        erow[oy] = s + trow;
+        prev_end = erow[oy];
+    }
+    uint64_t total = erow[l->oh - 1] - 1 + 6;
+    free(crow);
+    free(erow);
+    return total;
+}
+
+/* --- data -------------------------------------------------------------------------------- */
+static uint32_t rng_next(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+static int32_t rng_range(uint32_t *s, int32_t lo, int32_t hi) /* inclusive */
+{
+    return lo + (int32_t)(rng_next(s) % (uint32_t)(hi - lo + 1));
+}
+
+static uint32_t name_seed(const char *n, uint32_t seed)
+{
+    uint32_t h = 2166136261u ^ seed;
+    for (; *n; n++)
+        h = (h ^ (uint8_t)*n) * 16777619u;
+    return h ? h : 1;
+}
+
+void regress_data_free(regress_data *d)
+{
+    free((void *)d->job.w);
+    free((void *)d->job.x);
+    free((void *)d->job.inc);
+    free((void *)d->job.bias);
+    free(d->job.y);
+    free(d->golden);
+    memset(d, 0, sizeof *d);
+}
+
+static int load_ultranet(const regress_case *c, const char *shared, regress_data *d, int32_t *w, int32_t *x,
+                         int64_t *inc, int64_t *bias, tf_err *e)
+{
+    const cu_layer *l = &d->job.l;
+    char p[1024];
+    int idx = c->src == RG_ULTRANET_CONV4 ? 4 : 8;
+    size_t nw = (size_t)l->cout * (size_t)l->cin * (size_t)(l->k * l->k);
+    snprintf(p, sizeof p, "%s/data/ultranet-ismart/weight_4a4w/conv_%d_w.bin", shared, idx);
+    float *fw = read_exact_file(p, nw * sizeof(float), "weights", e);
+    if (!fw)
+        return -1;
+    for (size_t i = 0; i < nw; i++)
+        w[i] = (int32_t)lrintf(fw[i]);
+    free(fw);
+    const char *kinds[2] = {"inc", "bias"};
+    int64_t *dst[2] = {inc, bias};
+    for (int k = 0; k < 2; k++) {
+        if (idx == 8 && k == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/data/ultranet-ismart/weight_4a4w/conv_%d_%s.bin", shared, idx,
+                 idx == 8 ? "b" : kinds[k]);
+        double *fv = read_exact_file(p, (size_t)l->cout * sizeof(double), kinds[k], e);
+        if (!fv)
+            return -1;
+        for (int o = 0; o < l->cout; o++)
+            dst[k][o] = (int64_t)llrint(fv[o]);
+        free(fv);
+    }
+    snprintf(p, sizeof p, "%s/data/ultranet-ismart/featuremap/conv%d_in.bin", shared, idx);
+    tensor t = {0, 0, 0, NULL};
+    if (tensor_load_f32(&t, p, l->cin, l->h, l->w, 15.0, e))
+        return -1;
+    memcpy(x, t.d, tensor_size(&t) * sizeof *x);
+    tensor_free(&t);
+    return 0;
+}
+
+int regress_prepare(const regress_case *c, const char *shared_dir, regress_data *d, tf_err *e)
+{
+    memset(d, 0, sizeof *d);
+    d->job.l = c->l;
+    cu_layer *l = &d->job.l;
+    char msg[256];
+    if (cu_layer_derive(l, msg, sizeof msg))
+        return tf_errf(e, "case %s: %s", c->name, msg);
+    double t0 = now_s();
+    int cin_g = l->depthwise ? 1 : l->cin;
+    size_t nw = (size_t)l->cout * (size_t)cin_g * (size_t)(l->k * l->k);
+    size_t nx = (size_t)l->cin * (size_t)l->h * (size_t)l->w, ny = (size_t)l->cout * (size_t)l->oh * (size_t)l->ow;
+    int32_t *w = malloc(nw * sizeof *w), *x = malloc(nx * sizeof *x);
+    int64_t *inc = calloc((size_t)l->cout, sizeof *inc), *bias = calloc((size_t)l->cout, sizeof *bias);
+    d->job.w = w;
+    d->job.x = x;
+    d->job.inc = l->requant ? inc : NULL;
+    d->job.bias = bias;
+    d->job.y = calloc(ny, sizeof *d->job.y);
+    d->golden = calloc(ny, sizeof *d->golden);
+    if (!l->requant)
+        free(inc);
+    if (!w || !x || !bias || !d->job.y || !d->golden || (l->requant && !inc)) {
+        regress_data_free(d);
+        return tf_errf(e, "case %s: out of memory", c->name);
+    }
+    if (c->src != RG_RANDOM) {
+        if (load_ultranet(c, shared_dir, d, w, x, inc, bias, e)) {
+            regress_data_free(d);
+            return tf_err_prefix(e, "case %s", c->name);
+        }
+    } else {
+        uint32_t s = name_seed(c->name, c->seed);
+        for (size_t i = 0; i < nx; i++)
+            x[i] = rng_range(&s, 0, (1 << c->abits) - 1);
+        for (size_t i = 0; i < nw; i++) {
+            if (l->sac) { /* zero flag 1 in 8; shifts small enough for a 32-bit sum */
+                int32_t r = rng_range(&s, 0, 7);
+                w[i] = r == 0 ? 0x40 : ((rng_range(&s, 0, 1) ? 0x80 : 0) | rng_range(&s, 0, 6));
+            } else {
+                w[i] = rng_range(&s, -(1 << (c->wbits - 1)), (1 << (c->wbits - 1)) - 1);
+            }
+        }
+        if (l->requant) {
+            /* scale so the outputs spread over 0..2^obit-1: T = wbits-1+abits+lshift and
+             * inc ~ 2^(T+obit) / max|acc| (per channel +-50%), bias ~ +-2^(T+obit-2) */
+            l->obit = c->abits;
+            l->shift = c->wbits - 1 + c->abits + c->lshift;
+            cu_job probe = d->job;
+            probe.inc = NULL;
+            probe.bias = NULL;
+            probe.l.requant = 0;
+            if (regress_golden(&probe, d->golden, e)) {
+                regress_data_free(d);
+                return tf_err_prefix(e, "case %s", c->name);
+            }
+            int64_t maxabs = 1;
+            for (size_t i = 0; i < ny; i++)
+                maxabs = llabs((int64_t)d->golden[i]) > maxabs ? llabs((int64_t)d->golden[i]) : maxabs;
+            int64_t center = ((int64_t)1 << (l->shift + l->obit)) / maxabs;
+            if (center < 2)
+                center = 2;
+            if (center > (1 << 20))
+                center = 1 << 20;
+            int64_t bspan = (int64_t)1 << (l->shift + l->obit - 2);
+            for (int o = 0; o < l->cout; o++) {
+                inc[o] = center / 2 + rng_range(&s, 0, (int32_t)center);
+                bias[o] = rng_range(&s, (int32_t)-bspan, (int32_t)bspan);
+            }
+        } else {
+            for (int o = 0; o < l->cout; o++)
+                bias[o] = rng_range(&s, -4096, 4096);
+        }
+    }
+    if (regress_golden(&d->job, d->golden, e)) {
+        regress_data_free(d);
+        return tf_err_prefix(e, "case %s", c->name);
+    }
+    d->c_cycles = regress_expected_cycles(l);
+    d->c_seconds = now_s() - t0;
+    return 0;
+}
+
+int regress_run(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx, regress_fault fault,
+                regress_result *r, tf_err *e)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", c->name);
+    regress_data d;
+    if (regress_prepare(c, shared_dir, &d, e))
+        return -1;
+    const cu_layer *l = &d.job.l;
+    size_t ny = (size_t)l->cout * (size_t)l->oh * (size_t)l->ow;
+    if (fault == RG_FAULT_OUTPUT)
+        d.golden[ny / 2] += 1;
+    if (fault == RG_FAULT_CYCLES)
+        d.c_cycles += d.c_cycles / 50 + 1;
+    r->c_cycles = d.c_cycles;
+    r->c_seconds = d.c_seconds;
+    r->n_outputs = (long)ny;
+    r->first_diff = -1;
+    double t0 = now_s();
+    int rc = be(&d.job, ctx, r->error, sizeof r->error);
+    r->rtl_seconds = now_s() - t0;
+    if (rc) {
+        if (!r->error[0])
+            snprintf(r->error, sizeof r->error, "backend failed");
+        r->n_diff = (long)ny;
+        regress_data_free(&d);
+        return 0;
+    }
+    r->rtl_cycles = d.job.cycles;
+    for (size_t i = 0; i < ny; i++)
+        if (d.job.y[i] != d.golden[i]) {
+            if (r->first_diff < 0) {
+                r->first_diff = (long)i;
+                r->want = d.golden[i];
+                r->got = d.job.y[i];
+            }
+            r->n_diff++;
+        }
+    r->outputs_equal = r->n_diff == 0;
+    r->cycle_diff_pct = r->c_cycles ? 100.0 * ((double)r->rtl_cycles - (double)r->c_cycles) / (double)r->c_cycles : 0;
+    r->pass = r->outputs_equal && fabs(r->cycle_diff_pct) <= 1.0;
+    regress_data_free(&d);
+    return 0;
+}

@@ -1,0 +1,96 @@
+/* regress.h: the RTL regression — layer cases run on the C side and on the RTL.
+ *
+ * Each case is one conv layer (geometry, folding, bits, MAC/SAC, packing, requant or raw)
+ * with deterministic data (a seeded generator, or the iSmart UltraNet weights and feature
+ * maps from ../shared/data/ultranet-ismart). For each case:
+ *   - outputs: the bit-accurate C numerics (sim/numerics_mixq.h mixq_conv_acc and
+ *     mixq_requant1 for MAC; the TF2 shift-accumulate rule of tf2-engine.md §2.3 in
+ *     regress_golden.c for SAC) against the RTL, element by element;
+ *   - cycles: the C model count (regress_expected_cycles: the MVAU closed form of
+ *     sim/analytic.h per output row, plus the line-buffer fill and stalls and the
+ *     pipeline depth of rtl/compute_unit.v) against the RTL's cycle counter;
+ *   - wall time of each side.
+ * A case passes when every output is equal and the cycle counts differ by at most 1%. */
+#ifndef TF2SIM_REGRESS_H
+#define TF2SIM_REGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../rtl/cu_sim.h"
+#include "error.h"
+
+typedef enum regress_source {
+    RG_RANDOM,          /* seeded uniform data in the case's bit ranges */
+    RG_ULTRANET_CONV4,  /* iSmart weight_4a4w conv_4 + featuremap/conv4_in.bin */
+    RG_ULTRANET_CONV8,  /* iSmart weight_4a4w conv_8 (raw head) + featuremap/conv8_in.bin */
+} regress_source;
+
+/* Deliberate faults, for tests of the regression itself. */
+typedef enum regress_fault {
+    RG_FAULT_NONE,
+    RG_FAULT_OUTPUT,    /* one reference output off by one */
+    RG_FAULT_CYCLES,    /* the C cycle count off by 2% */
+} regress_fault;
+
+#define REGRESS_NAME_MAX 48
+
+typedef struct regress_case {
+    char name[REGRESS_NAME_MAX];
+    cu_layer l;
+    int wbits, abits;   /* data ranges (the RTL instance is 8 x 8 bits wide) */
+    regress_source src;
+    uint32_t seed;
+    int lshift;         /* requant: T = wbits - 1 + abits + lshift (random data picks it) */
+} regress_case;
+
+/* The built-in matrix. */
+int regress_case_count(void);
+const regress_case *regress_case_at(int i);
+int regress_case_find(const char *name); /* index or -1 */
+
+typedef struct regress_data {
+    cu_job job;         /* inputs for the RTL (arrays owned here); job.y is the RTL output */
+    int32_t *golden;    /* [cout][oh][ow] from the C numerics */
+    uint64_t c_cycles;  /* C model */
+    double c_seconds;   /* wall time of the C side (numerics + cycle model) */
+} regress_data;
+
+/* Builds the data, the reference outputs and the C cycle count for a case. `shared_dir`
+ * is ../shared (for the UltraNet cases). */
+int regress_prepare(const regress_case *c, const char *shared_dir, regress_data *d, tf_err *e);
+void regress_data_free(regress_data *d);
+
+/* C model cycles of one layer on the compute unit (see the top comment). */
+uint64_t regress_expected_cycles(const cu_layer *l);
+
+/* Reference outputs of a job (C numerics), into y[cout][oh][ow]. */
+int regress_golden(const cu_job *j, int32_t *y, tf_err *e);
+
+/* A backend runs a job on the RTL (fills j->y, j->cycles, j->sim_seconds). */
+typedef int (*regress_backend)(cu_job *j, void *ctx, char *err, size_t cap);
+
+typedef struct regress_result {
+    char name[REGRESS_NAME_MAX];
+    bool outputs_equal;
+    long n_outputs, n_diff;
+    long first_diff;            /* index of the first differing output, -1 if none */
+    int32_t want, got;          /* values at first_diff */
+    uint64_t c_cycles, rtl_cycles;
+    double cycle_diff_pct;      /* (rtl - c) / c * 100 */
+    double c_seconds, rtl_seconds;
+    bool pass;
+    char error[256];            /* backend failure ("" if it ran) */
+} regress_result;
+
+/* Prepares, runs and compares one case. Returns 0 when it ran (pass or not), -1 when the
+ * case could not be prepared (e filled). A backend failure is a failed case. */
+int regress_run(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
+                regress_fault fault, regress_result *r, tf_err *e);
+
+struct store;
+/* Writes a result row into the `regression` table (created if missing). */
+int regress_store_put(struct store *s, int64_t run_id, const char *backend, const regress_case *c,
+                      const regress_result *r, tf_err *e);
+
+#endif

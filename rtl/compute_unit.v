@@ -1,0 +1,177 @@
+// compute_unit.v: the dataflow compute unit of one conv layer (MVAU schedule).
+//
+//   input stream -> feature_loader (line buffer) --\
+//   scheduler (one control word per cycle) --------+-> pe_array -> adder -> output stream
+//   weight load  -> filter_loader (double bank) ---/
+//
+// Parameters (same names as the C blocks): PE, SIMD, WBITS, ABITS, K (largest kernel),
+// MODE (0 MAC, 1 SAC, 2 run-time choice), PACK (0 off, 1 on, 2 run-time choice).
+// Sizing: XW/CFW/NFW bits of column, channel-fold and output-fold indices; WDEPTH weight
+// words per bank. The layer geometry comes in on cfg_* ports (held constant while busy);
+// a synthesis wrapper ties them to constants (rtl/compute_unit_fixed.v).
+// Streams are valid/ready; the whole datapath advances on en = !out_valid || out_ready.
+// `cycles` counts clock edges from `start` to the hand-over of the last output word.
+`default_nettype none
+module compute_unit #(
+    parameter PE     = 8,
+    parameter SIMD   = 16,
+    parameter WBITS  = 8,
+    parameter ABITS  = 8,
+    parameter K      = 5,
+    parameter MODE   = 2,
+    parameter PACK   = 2,
+    parameter XW     = 6,
+    parameter CFW    = 6,
+    parameter NFW    = 6,
+    parameter WDEPTH = 4096
+) (
+    input  wire                     clk,
+    input  wire                     rst,
+    input  wire                     start,
+    // layer configuration
+    input  wire [15:0]              cfg_h,
+    input  wire [15:0]              cfg_w,
+    input  wire [15:0]              cfg_oh,
+    input  wire [15:0]              cfg_ow,
+    input  wire [3:0]               cfg_k,
+    input  wire [1:0]               cfg_stride,
+    input  wire [2:0]               cfg_pad,
+    input  wire [CFW:0]             cfg_cf,     // feature words per pixel
+    input  wire [CFW:0]             cfg_cfl,    // channel folds per kernel position
+    input  wire [NFW:0]             cfg_nf,     // output folds
+    input  wire                     cfg_dw,
+    input  wire                     cfg_mode,
+    input  wire                     cfg_pack,
+    input  wire                     cfg_requant,
+    input  wire                     cfg_relu,
+    input  wire [5:0]               cfg_shift,
+    input  wire [5:0]               cfg_obit,
+    input  wire [31:0]              cfg_nout,   // output words of the layer (OH*OW*NF)
+    // input feature stream
+    input  wire                     in_valid,
+    output wire                     in_ready,
+    input  wire [LANES*ABITS-1:0]   in_data,
+    // weight load (shadow bank; swapped in by start)
+    input  wire                     wld_valid,
+    output wire                     wld_ready,
+    input  wire [WAW-1:0]           wld_addr,
+    input  wire [7:0]               wld_pe,
+    input  wire [SIMD*WBITS-1:0]    wld_data,
+    // BN / bias load
+    input  wire                     bld_valid,
+    input  wire [NFW-1:0]           bld_addr,
+    input  wire [7:0]               bld_pe,
+    input  wire [31:0]              bld_inc,
+    input  wire [31:0]              bld_bias,
+    // output stream
+    output wire                     out_valid,
+    input  wire                     out_ready,
+    output wire [PE*32-1:0]         out_data,
+    // status
+    output reg                      busy,
+    output wire                     sched_busy, // scheduler still issuing control words
+    output reg  [31:0]              cycles
+);
+    function integer clog2;
+        input integer v;
+        integer t;
+        begin
+            clog2 = 0;
+            t = v - 1;
+            while (t > 0) begin
+                clog2 = clog2 + 1;
+                t = t >> 1;
+            end
+        end
+    endfunction
+
+    localparam LANES = (SIMD > PE) ? SIMD : PE;
+    localparam WAW   = (clog2(WDEPTH) < 1) ? 1 : clog2(WDEPTH);
+    localparam ACCW  = 32;
+
+    wire en = !out_valid || out_ready;
+
+    wire [15:0] rows_done, low_row;
+    wire        c_valid, c_pad, c_first, c_last;
+    wire [3:0]  c_slot;
+    wire [XW-1:0]  c_x;
+    wire [CFW-1:0] c_cf;
+    wire [WAW-1:0] c_waddr;
+    wire [NFW-1:0] c_nf;
+
+    scheduler #(.XW(XW), .CFW(CFW), .NFW(NFW), .WAW(WAW)) u_sched (
+        .clk(clk), .rst(rst), .start(start),
+        .cfg_h(cfg_h), .cfg_w(cfg_w), .cfg_oh(cfg_oh), .cfg_ow(cfg_ow), .cfg_k(cfg_k),
+        .cfg_stride(cfg_stride), .cfg_pad(cfg_pad), .cfg_cfl(cfg_cfl), .cfg_nf(cfg_nf),
+        .cfg_dw(cfg_dw), .cfg_nr(cfg_k + 4'd1),
+        .rows_done(rows_done), .low_row(low_row),
+        .ctrl_ready(en), .ctrl_valid(c_valid), .ctrl_pad(c_pad), .ctrl_first(c_first),
+        .ctrl_last(c_last), .ctrl_slot(c_slot), .ctrl_x(c_x), .ctrl_cf(c_cf),
+        .ctrl_waddr(c_waddr), .ctrl_nf(c_nf), .busy(sched_busy));
+
+    wire                   f_valid;
+    wire [LANES*ABITS-1:0] f_data;
+    feature_loader #(.LANES(LANES), .ABITS(ABITS), .K(K), .XW(XW), .CFW(CFW)) u_feat (
+        .clk(clk), .rst(rst), .start(start),
+        .cfg_h(cfg_h), .cfg_w(cfg_w), .cfg_cf(cfg_cf), .cfg_nr(cfg_k + 4'd1),
+        .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
+        .rows_done(rows_done), .low_row(low_row),
+        .rd_en(en), .rd_valid(c_valid), .rd_pad(c_pad), .rd_slot(c_slot), .rd_x(c_x), .rd_cf(c_cf),
+        .out_valid(f_valid), .out_data(f_data));
+
+    wire [PE*SIMD*WBITS-1:0] w_data;
+    filter_loader #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .WAW(WAW), .WDEPTH(WDEPTH)) u_filt (
+        .clk(clk), .rst(rst), .start(start),
+        .wld_valid(wld_valid), .wld_ready(wld_ready), .wld_addr(wld_addr), .wld_pe(wld_pe),
+        .wld_data(wld_data), .rd_en(en), .rd_addr(c_waddr), .out_data(w_data));
+
+    // control fields travel beside the RAM read (one stage)
+    reg           s1_first, s1_last;
+    reg [NFW-1:0] s1_nf;
+    always @(posedge clk)
+        if (en) begin
+            s1_first <= c_first;
+            s1_last  <= c_last;
+            s1_nf    <= c_nf;
+        end
+
+    wire               p_valid, p_first, p_last;
+    wire [NFW-1:0]     p_nf;
+    wire [PE*ACCW-1:0] p_sum;
+    pe_array #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .ABITS(ABITS), .MODE(MODE), .PACK(PACK),
+               .LANES(LANES), .NFW(NFW), .ACCW(ACCW)) u_pe (
+        .clk(clk), .rst(rst), .en(en), .cfg_mode(cfg_mode), .cfg_pack(cfg_pack), .cfg_dw(cfg_dw),
+        .in_valid(f_valid), .in_first(s1_first), .in_last(s1_last), .in_nf(s1_nf),
+        .act(f_data), .wt(w_data),
+        .out_valid(p_valid), .out_first(p_first), .out_last(p_last), .out_nf(p_nf), .psum(p_sum));
+
+    adder #(.PE(PE), .NFW(NFW), .NFD(1 << NFW), .ACCW(ACCW)) u_add (
+        .clk(clk), .rst(rst), .en(en), .cfg_requant(cfg_requant), .cfg_relu(cfg_relu),
+        .cfg_shift(cfg_shift), .cfg_obit(cfg_obit),
+        .bld_valid(bld_valid), .bld_addr(bld_addr), .bld_pe(bld_pe), .bld_inc(bld_inc),
+        .bld_bias(bld_bias),
+        .in_valid(p_valid), .in_first(p_first), .in_last(p_last), .in_nf(p_nf), .psum(p_sum),
+        .out_valid(out_valid), .out_data(out_data));
+
+    // layer status: busy from start until the last output word is handed over
+    reg [31:0] nout;
+    wire out_fire = out_valid && out_ready;
+    always @(posedge clk) begin
+        if (rst) begin
+            busy <= 1'b0;
+            cycles <= 32'd0;
+            nout <= 32'd0;
+        end else if (start) begin
+            busy <= 1'b1;
+            cycles <= 32'd0;
+            nout <= 32'd0;
+        end else if (busy) begin
+            cycles <= cycles + 32'd1;
+            if (out_fire) begin
+                nout <= nout + 32'd1;
+                if (nout + 32'd1 == cfg_nout) busy <= 1'b0;
+            end
+        end
+    end
+endmodule
+`default_nettype wire

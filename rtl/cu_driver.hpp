@@ -1,0 +1,149 @@
+// cu_driver.hpp: host side of one layer on the RTL compute unit, shared by the Verilator
+// shim and the SystemC testbench. The adapter A hides how ports are driven:
+//   set_cfg(const CuCfg&), set_rst(bool), set_start(bool),
+//   set_wld(bool, addr, pe, const uint32_t *words), set_bld(bool, addr, pe, inc, bias),
+//   set_in(bool, const uint32_t *words), set_out_ready(bool),
+//   settle()  - inputs applied, combinational outputs valid (before the clock edge),
+//   edge()    - one rising clock edge,
+//   in_ready(), out_valid(), out_data(uint32_t *words), cycles().
+// A handshake fires at an edge when valid and ready were both high in settle().
+#ifndef TF2SIM_CU_DRIVER_HPP
+#define TF2SIM_CU_DRIVER_HPP
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "cu_sim.h"
+
+struct CuCfg {
+    uint32_t h, w, oh, ow, k, stride, pad, cf, cfl, nf, dw, mode, pack, requant, relu, shift, obit, nout;
+};
+
+enum { CU_IN_WORDS = CU_LANES * CU_ABITS / 32, CU_WLD_WORDS = CU_SIMD_MAX * CU_WBITS / 32, CU_OUT_WORDS = CU_PE_MAX };
+
+static inline void cu_put_lane(uint32_t *words, int lane, int bits, uint32_t v)
+{
+    int bit = lane * bits;
+    words[bit / 32] |= (v & ((1u << bits) - 1u)) << (bit % 32);
+}
+
+template <class A> int cu_drive(A &a, cu_job *j, char *err, size_t cap)
+{
+    cu_layer &L = j->l;
+    if (cu_layer_derive(&L, err, cap))
+        return -1;
+    const int lin = L.depthwise ? L.pe : L.simd;
+    const int cf = L.cin / lin, cfl = L.depthwise ? 1 : cf, nf = L.cout / L.pe, kk = L.k * L.k;
+    const int cin_g = L.depthwise ? 1 : L.cin;
+    for (int o = 0; o < L.cout; o++) {
+        int64_t inc = j->inc ? j->inc[o] : 0, bias = j->bias ? j->bias[o] : 0;
+        if (inc != (int32_t)inc || bias != (int32_t)bias) {
+            snprintf(err, cap, "channel %d: inc %lld / bias %lld do not fit 32 bits", o, (long long)inc, (long long)bias);
+            return -1;
+        }
+    }
+    CuCfg c{};
+    c.h = (uint32_t)L.h; c.w = (uint32_t)L.w; c.oh = (uint32_t)L.oh; c.ow = (uint32_t)L.ow;
+    c.k = (uint32_t)L.k; c.stride = (uint32_t)L.stride; c.pad = (uint32_t)L.pad;
+    c.cf = (uint32_t)cf; c.cfl = (uint32_t)cfl; c.nf = (uint32_t)nf; c.dw = (uint32_t)L.depthwise;
+    c.mode = (uint32_t)L.sac; c.pack = (uint32_t)L.pack; c.requant = (uint32_t)L.requant;
+    c.relu = (uint32_t)L.relu; c.shift = (uint32_t)(L.requant ? L.shift : 0); c.obit = (uint32_t)(L.requant ? L.obit : 1);
+    c.nout = (uint32_t)(L.oh * L.ow * nf);
+    a.set_cfg(c);
+    uint32_t zero[CU_OUT_WORDS] = {0};
+    a.set_start(false); a.set_wld(false, 0, 0, zero); a.set_bld(false, 0, 0, 0, 0);
+    a.set_in(false, zero); a.set_out_ready(false);
+    a.set_rst(true);
+    for (int i = 0; i < 3; i++) { a.settle(); a.edge(); }
+    a.set_rst(false);
+
+    // weights: word (nf, ky, kx, cf) of PE p holds SIMD lanes (input channels cf*SIMD + s)
+    for (int f = 0; f < nf; f++)
+        for (int ky = 0; ky < L.k; ky++)
+            for (int kx = 0; kx < L.k; kx++)
+                for (int q = 0; q < cfl; q++)
+                    for (int p = 0; p < L.pe; p++) {
+                        uint32_t words[CU_WLD_WORDS] = {0};
+                        int o = f * L.pe + p;
+                        for (int s = 0; s < (L.depthwise ? 1 : L.simd); s++) {
+                            int ci = L.depthwise ? 0 : q * L.simd + s;
+                            int32_t wv = j->w[((size_t)o * cin_g + ci) * kk + ky * L.k + kx];
+                            cu_put_lane(words, s, CU_WBITS, (uint32_t)wv);
+                        }
+                        a.set_wld(true, (uint32_t)(((f * L.k + ky) * L.k + kx) * cfl + q), (uint32_t)p, words);
+                        a.settle(); a.edge();
+                    }
+    a.set_wld(false, 0, 0, zero);
+    for (int f = 0; f < nf; f++)
+        for (int p = 0; p < L.pe; p++) {
+            int o = f * L.pe + p;
+            a.set_bld(true, (uint32_t)f, (uint32_t)p, (uint32_t)(int32_t)(j->inc ? j->inc[o] : 0),
+                      (uint32_t)(int32_t)(j->bias ? j->bias[o] : 0));
+            a.settle(); a.edge();
+        }
+    a.set_bld(false, 0, 0, 0, 0);
+
+    a.set_start(true);
+    a.settle(); a.edge(); // edge 0
+    a.set_start(false);
+
+    const uint64_t n_in = (uint64_t)L.h * L.w * cf, n_out = (uint64_t)L.oh * L.ow * nf;
+    const uint64_t limit = 64 * (n_in + n_out * kk * cfl) + 10000;
+    uint64_t ib = 0, ob = 0, edges = 0;
+    uint32_t in_words[CU_IN_WORDS], out_words[CU_OUT_WORDS];
+    a.set_out_ready(true);
+    while (ob < n_out) {
+        bool iv = ib < n_in;
+        std::memset(in_words, 0, sizeof in_words);
+        if (iv) {
+            uint64_t pix = ib / (uint64_t)cf;
+            int q = (int)(ib % (uint64_t)cf), y = (int)(pix / (uint64_t)L.w), x = (int)(pix % (uint64_t)L.w);
+            for (int s = 0; s < lin; s++) {
+                int ch = q * lin + s;
+                cu_put_lane(in_words, s, CU_ABITS, (uint32_t)j->x[((size_t)ch * L.h + y) * L.w + x]);
+            }
+        }
+        a.set_in(iv, in_words);
+        a.settle();
+        bool in_fire = iv && a.in_ready();
+        bool out_fire = a.out_valid();
+        if (out_fire)
+            a.out_data(out_words);
+        a.edge();
+        edges++;
+        if (in_fire)
+            ib++;
+        if (out_fire) {
+            uint64_t pix = ob / (uint64_t)nf;
+            int f = (int)(ob % (uint64_t)nf), oy = (int)(pix / (uint64_t)L.ow), ox = (int)(pix % (uint64_t)L.ow);
+            for (int p = 0; p < L.pe; p++)
+                j->y[((size_t)(f * L.pe + p) * L.oh + oy) * L.ow + ox] = (int32_t)out_words[p];
+            ob++;
+        }
+        if (edges > limit) {
+            snprintf(err, cap, "RTL hung: %llu of %llu inputs taken, %llu of %llu outputs after %llu cycles",
+                     (unsigned long long)ib, (unsigned long long)n_in, (unsigned long long)ob,
+                     (unsigned long long)n_out, (unsigned long long)edges);
+            return -1;
+        }
+    }
+    a.set_in(false, zero);
+    a.set_out_ready(false);
+    a.settle();
+    j->cycles = a.cycles();
+    if (j->cycles != edges) {
+        snprintf(err, cap, "RTL cycle counter %llu disagrees with the harness (%llu edges)",
+                 (unsigned long long)j->cycles, (unsigned long long)edges);
+        return -1;
+    }
+    if (ib != n_in) {
+        snprintf(err, cap, "RTL finished with %llu of %llu input words taken", (unsigned long long)ib,
+                 (unsigned long long)n_in);
+        return -1;
+    }
+    return 0;
+}
+
+#endif

@@ -1,0 +1,170 @@
+/* cu_job_io.c: layer checks and job/result files for the RTL backends (see cu_sim.h). */
+#include "cu_sim.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t cap, const char *fmt, ...)
+{
+    if (err && cap) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, cap, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+int cu_layer_derive(cu_layer *l, char *err, size_t cap)
+{
+    if (l->k < 1 || l->k > CU_K_MAX)
+        return fail(err, cap, "k %d outside 1..%d", l->k, CU_K_MAX);
+    if (l->stride < 1 || l->stride > 2)
+        return fail(err, cap, "stride %d outside 1..2", l->stride);
+    if (l->pad < 0 || l->pad > l->k / 2)
+        return fail(err, cap, "pad %d outside 0..k/2", l->pad);
+    if (l->h < 1 || l->w < 1 || l->w > (1 << CU_XW) || l->h > 65535)
+        return fail(err, cap, "input %dx%d outside 1..65535 x 1..%d", l->h, l->w, 1 << CU_XW);
+    if (l->simd < 1 || l->simd > CU_SIMD_MAX || l->pe < 1 || l->pe > CU_PE_MAX)
+        return fail(err, cap, "folding SIMD %d PE %d outside 1..%d, 1..%d", l->simd, l->pe, CU_SIMD_MAX, CU_PE_MAX);
+    if (l->cout % l->pe)
+        return fail(err, cap, "PE %d does not divide cout %d", l->pe, l->cout);
+    int lin = l->depthwise ? l->pe : l->simd;
+    if (l->cin < 1 || l->cin % lin)
+        return fail(err, cap, "%s %d does not divide cin %d", l->depthwise ? "PE" : "SIMD", lin, l->cin);
+    if (l->depthwise && (l->cin != l->cout || l->simd != 1))
+        return fail(err, cap, "depthwise needs cin == cout and SIMD 1");
+    if (l->pack && (l->sac || l->depthwise))
+        return fail(err, cap, "packing applies to MAC, non-depthwise layers only");
+    int cf = l->cin / lin, nf = l->cout / l->pe, cfl = l->depthwise ? 1 : cf;
+    if (cf > (1 << CU_CFW) || nf > (1 << CU_NFW))
+        return fail(err, cap, "channel folds %d / output folds %d exceed %d", cf, nf, 1 << CU_CFW);
+    if ((long)nf * l->k * l->k * cfl > CU_WDEPTH)
+        return fail(err, cap, "%ld weight words exceed the bank of %d", (long)nf * l->k * l->k * cfl, CU_WDEPTH);
+    if (l->requant && (l->shift < 0 || l->shift > 62 || l->obit < 1 || l->obit > 31))
+        return fail(err, cap, "requant shift %d / obit %d outside 0..62 / 1..31", l->shift, l->obit);
+    l->oh = (l->h + 2 * l->pad - l->k) / l->stride + 1;
+    l->ow = (l->w + 2 * l->pad - l->k) / l->stride + 1;
+    if (l->oh < 1 || l->ow < 1)
+        return fail(err, cap, "output is empty");
+    return 0;
+}
+
+#define JOB_MAGIC 0x314a5543u /* "CUJ1" */
+#define RES_MAGIC 0x31525543u /* "CUR1" */
+#define NFIELDS 17
+
+static void layer_fields(const cu_layer *l, int32_t f[NFIELDS])
+{
+    const int v[NFIELDS] = {l->cin, l->cout, l->h, l->w, l->k, l->stride, l->pad, l->depthwise, l->oh,
+                            l->ow, l->simd, l->pe, l->sac, l->pack, l->requant, l->relu, l->shift};
+    for (int i = 0; i < NFIELDS; i++)
+        f[i] = v[i];
+}
+
+static size_t wcount(const cu_layer *l) { return (size_t)l->cout * (size_t)(l->depthwise ? 1 : l->cin) * (size_t)(l->k * l->k); }
+static size_t xcount(const cu_layer *l) { return (size_t)l->cin * (size_t)l->h * (size_t)l->w; }
+static size_t ycount(const cu_layer *l) { return (size_t)l->cout * (size_t)l->oh * (size_t)l->ow; }
+
+int cu_job_save(const char *path, const cu_job *j, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return fail(err, cap, "%s: cannot write", path);
+    uint32_t magic = JOB_MAGIC;
+    int32_t fl[NFIELDS + 2];
+    layer_fields(&j->l, fl);
+    fl[NFIELDS] = j->l.obit;
+    fl[NFIELDS + 1] = (j->inc ? 1 : 0) | (j->bias ? 2 : 0);
+    int ok = fwrite(&magic, 4, 1, f) == 1 && fwrite(fl, sizeof fl, 1, f) == 1 &&
+             fwrite(j->w, sizeof *j->w, wcount(&j->l), f) == wcount(&j->l) &&
+             fwrite(j->x, sizeof *j->x, xcount(&j->l), f) == xcount(&j->l) &&
+             (!j->inc || fwrite(j->inc, 8, (size_t)j->l.cout, f) == (size_t)j->l.cout) &&
+             (!j->bias || fwrite(j->bias, 8, (size_t)j->l.cout, f) == (size_t)j->l.cout);
+    if (fclose(f) || !ok)
+        return fail(err, cap, "%s: write failed", path);
+    return 0;
+}
+
+void cu_job_free(cu_job *j)
+{
+    free((void *)j->w);
+    free((void *)j->x);
+    free((void *)j->inc);
+    free((void *)j->bias);
+    free(j->y);
+    memset(j, 0, sizeof *j);
+}
+
+int cu_job_load(const char *path, cu_job *j, char *err, size_t cap)
+{
+    memset(j, 0, sizeof *j);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, cap, "%s: cannot read", path);
+    uint32_t magic = 0;
+    int32_t fl[NFIELDS + 2];
+    if (fread(&magic, 4, 1, f) != 1 || magic != JOB_MAGIC || fread(fl, sizeof fl, 1, f) != 1) {
+        fclose(f);
+        return fail(err, cap, "%s: not a job file", path);
+    }
+    cu_layer *l = &j->l;
+    int *dst[NFIELDS] = {&l->cin, &l->cout, &l->h, &l->w, &l->k, &l->stride, &l->pad, &l->depthwise, &l->oh,
+                         &l->ow, &l->simd, &l->pe, &l->sac, &l->pack, &l->requant, &l->relu, &l->shift};
+    for (int i = 0; i < NFIELDS; i++)
+        *dst[i] = fl[i];
+    l->obit = fl[NFIELDS];
+    if (cu_layer_derive(l, err, cap)) {
+        fclose(f);
+        return -1;
+    }
+    int32_t *w = malloc(wcount(l) * sizeof *w), *x = malloc(xcount(l) * sizeof *x);
+    int64_t *inc = (fl[NFIELDS + 1] & 1) ? malloc((size_t)l->cout * 8) : NULL;
+    int64_t *bias = (fl[NFIELDS + 1] & 2) ? malloc((size_t)l->cout * 8) : NULL;
+    j->w = w;
+    j->x = x;
+    j->inc = inc;
+    j->bias = bias;
+    j->y = calloc(ycount(l), sizeof *j->y);
+    int ok = w && x && j->y && fread(w, sizeof *w, wcount(l), f) == wcount(l) &&
+             fread(x, sizeof *x, xcount(l), f) == xcount(l) &&
+             (!(fl[NFIELDS + 1] & 1) || (inc && fread(inc, 8, (size_t)l->cout, f) == (size_t)l->cout)) &&
+             (!(fl[NFIELDS + 1] & 2) || (bias && fread(bias, 8, (size_t)l->cout, f) == (size_t)l->cout));
+    fclose(f);
+    if (!ok) {
+        cu_job_free(j);
+        return fail(err, cap, "%s: truncated job file", path);
+    }
+    return 0;
+}
+
+int cu_result_save(const char *path, const cu_job *j, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return fail(err, cap, "%s: cannot write", path);
+    uint32_t magic = RES_MAGIC;
+    uint64_t n = ycount(&j->l);
+    int ok = fwrite(&magic, 4, 1, f) == 1 && fwrite(&j->cycles, 8, 1, f) == 1 &&
+             fwrite(&j->sim_seconds, 8, 1, f) == 1 && fwrite(&n, 8, 1, f) == 1 &&
+             fwrite(j->y, sizeof *j->y, n, f) == n;
+    if (fclose(f) || !ok)
+        return fail(err, cap, "%s: write failed", path);
+    return 0;
+}
+
+int cu_result_load(const char *path, cu_job *j, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, cap, "%s: cannot read", path);
+    uint32_t magic = 0;
+    uint64_t n = 0;
+    int ok = fread(&magic, 4, 1, f) == 1 && magic == RES_MAGIC && fread(&j->cycles, 8, 1, f) == 1 &&
+             fread(&j->sim_seconds, 8, 1, f) == 1 && fread(&n, 8, 1, f) == 1 && n == ycount(&j->l) &&
+             fread(j->y, sizeof *j->y, n, f) == n;
+    fclose(f);
+    return ok ? 0 : fail(err, cap, "%s: bad or truncated result file", path);
+}

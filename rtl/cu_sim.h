@@ -1,0 +1,81 @@
+/* cu_sim.h: C interface to the RTL compute unit (rtl/compute_unit.v) — one conv layer.
+ *
+ * A job carries the layer geometry and folding, the integer weights, the input feature map
+ * and the BN/bias words; a backend runs it through the RTL and fills the outputs and the
+ * cycle count (clock edges from `start` to the hand-over of the last output word).
+ * Backends: Verilator (cu_run_verilator, in the tf2sim_rtl static library) and SystemC
+ * (the tf2sim_rtl_sc program, fed a job file written by cu_job_save).
+ * Arrays use the layouts of sim/tensor.h and sim/numerics_mixq.h: weights
+ * [cout][cin/groups][k][k], input [cin][h][w], output [cout][oh][ow]. */
+#ifndef TF2SIM_CU_SIM_H
+#define TF2SIM_CU_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The instance the regression verilates (rtl/CMakeLists.txt passes the same numbers to
+ * Verilator as -G parameters): run-time geometry must fit these. */
+#define CU_PE_MAX 8
+#define CU_SIMD_MAX 16
+#define CU_WBITS 8
+#define CU_ABITS 8
+#define CU_K_MAX 5
+#define CU_XW 7       /* input width <= 128 */
+#define CU_CFW 6      /* channel folds <= 64 */
+#define CU_NFW 6      /* output folds <= 64 */
+#define CU_WDEPTH 8192 /* weight words per bank */
+#define CU_LANES (CU_SIMD_MAX > CU_PE_MAX ? CU_SIMD_MAX : CU_PE_MAX)
+
+typedef struct cu_layer {
+    int cin, cout, h, w;     /* input and output channels, input height and width */
+    int k, stride, pad;      /* square kernel, stride 1..2, zero padding */
+    int depthwise;           /* groups = cin = cout */
+    int oh, ow;              /* output size (filled by cu_layer_derive) */
+    int simd, pe;            /* folding */
+    int sac;                 /* 0: MAC (signed weights), 1: power-of-two codes (TF2 byte) */
+    int pack;                /* pack two PEs' products per multiplier (MAC only) */
+    int requant;             /* 1: clip((acc*inc + bias + 2^(T-1)) >> T, 0, 2^obit-1); 0: acc + bias */
+    int relu;                /* raw mode only: max(0, .) after saturation */
+    int shift, obit;         /* T and the output bits (requant) */
+} cu_layer;
+
+typedef struct cu_job {
+    cu_layer l;
+    const int32_t *w;        /* MAC: signed values; SAC: code bytes 0..255 */
+    const int32_t *x;        /* unsigned activation codes */
+    const int64_t *inc;      /* [cout], requant only */
+    const int64_t *bias;     /* [cout] or NULL (zero) */
+    int32_t *y;              /* [cout][oh][ow], filled by the backend */
+    uint64_t cycles;         /* filled by the backend */
+    double sim_seconds;      /* wall time of the simulation proper (no model construction) */
+} cu_job;
+
+typedef struct cu_trace {
+    const char *path;        /* VCD file; NULL: no trace */
+    uint64_t from, to;       /* window of cycles (relative to start) to dump */
+} cu_trace;
+
+/* Fills oh/ow and checks the layer against the instance; 0 or -1 with a message. */
+int cu_layer_derive(cu_layer *l, char *err, size_t cap);
+
+/* Runs the job on the Verilator model. Returns 0, or -1 with a message in err. */
+int cu_run_verilator(cu_job *j, const cu_trace *t, char *err, size_t cap);
+
+/* Job files for the SystemC program (little-endian binary, private format). */
+int cu_job_save(const char *path, const cu_job *j, char *err, size_t cap);
+/* Loads a job (arrays malloc'd; cu_job_free releases them, y included). */
+int cu_job_load(const char *path, cu_job *j, char *err, size_t cap);
+void cu_job_free(cu_job *j);
+/* Result file: cycles, seconds, then the outputs. */
+int cu_result_save(const char *path, const cu_job *j, char *err, size_t cap);
+int cu_result_load(const char *path, cu_job *j, char *err, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

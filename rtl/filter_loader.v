@@ -1,0 +1,57 @@
+// filter_loader.v: weight memory with a double-buffered filter store.
+//
+// One memory per PE (the weight array partitioned on PE, as in the MixQ HLS), two banks
+// of WDEPTH words each; a word holds the SIMD weights of one (output fold, kernel
+// position, channel fold) step. The read word of all PEs puts lane p*SIMD+s at bits
+// [(p*SIMD+s)*WBITS +: WBITS]. The load port writes one PE's word per beat into the shadow bank while the active bank feeds
+// the PE array; `start` swaps the banks, so the next layer's (or frame's) filters load
+// while the current one computes. Reads are registered (one cycle), in step with the
+// feature loader. Mirrors sim/filter_loader.
+`default_nettype none
+module filter_loader #(
+    parameter PE     = 8,
+    parameter SIMD   = 16,
+    parameter WBITS  = 8,
+    parameter WAW    = 12,  // word address bits of one bank
+    parameter WDEPTH = 4096 // words per bank (<= 2^WAW)
+) (
+    input  wire                      clk,
+    input  wire                      rst,
+    input  wire                      start,
+    // load port (shadow bank)
+    input  wire                      wld_valid,
+    output wire                      wld_ready,
+    input  wire [WAW-1:0]            wld_addr,
+    input  wire [7:0]                wld_pe,
+    input  wire [SIMD*WBITS-1:0]     wld_data,
+    // read port (active bank)
+    input  wire                      rd_en,
+    input  wire [WAW-1:0]            rd_addr,
+    output reg  [PE*SIMD*WBITS-1:0]  out_data
+);
+    reg active;
+
+    assign wld_ready = 1'b1;
+
+    always @(posedge clk) begin
+        if (rst) active <= 1'b0;
+        else if (start) active <= ~active;
+    end
+
+    wire [WAW:0] waddr = {~active, wld_addr};
+    wire [WAW:0] raddr = {active, rd_addr};
+
+    genvar p;
+    generate
+        for (p = 0; p < PE; p = p + 1) begin : g_pe
+            reg [SIMD*WBITS-1:0] mem [0:2*WDEPTH-1];
+            always @(posedge clk)
+                if (wld_valid && wld_pe == p[7:0])
+                    mem[waddr] <= wld_data;
+            always @(posedge clk)
+                if (rd_en)
+                    out_data[p*SIMD*WBITS +: SIMD*WBITS] <= mem[raddr];
+        end
+    endgenerate
+endmodule
+`default_nettype wire
