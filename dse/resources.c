@@ -167,8 +167,7 @@ int resources_engine(const net *n, const design *ds, const device *dv, const res
     }
     long lanes = (long)g->n_vector * g->c_vector * g->ow_vector * g->fw_vector;
     int wvec = g->fw_vector + g->ow_vector - 1;
-    if (!all_pow2)
-        r->dsp += (int)ceil((double)lanes / dsp_packing_factor(dv->dsp_type, wmax, amax, 3) - 1e-9);
+    (void)all_pow2; /* TF2's array shift-accumulates INQ codes (tf2-engine.md 1.3): no product DSPs */
     r->dsp += g->n_vector * wvec; /* acc * alpha of the output stage, per output lane */
     uint64_t p2w = 1, p2c = 1, p2f = 1;
     while (p2w < (uint64_t)wvec) p2w <<= 1;

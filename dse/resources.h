@@ -48,9 +48,8 @@ int resources_dataflow(const net *n, const design *ds, const device *dv,
 
 /* Resources of a TF2 engine design (tf2-engine.md §1.3, §1.5): one shared array, so the
  * totals carry everything and the per-layer rows are zero. DSP: none for the products
- * when every compute layer has power-of-two weights (shift-accumulate in LUTs), else
- * the 3x3-mode lanes over the packing factor; plus one output-stage (BN) multiplier per
- * PE output lane. RAM: the feature cache and the N_VECTOR filter caches, each the larger
+ * (TF2 shift-accumulates INQ weight codes in LUTs; a net's weights are mapped to those
+ * codes by the numerics), one output-stage (BN) multiplier per PE output lane. RAM: the feature cache and the N_VECTOR filter caches, each the larger
  * of the engine file's size and what the net needs. LUT/FF: per SAC lane and per PE. */
 int resources_engine(const net *n, const design *ds, const device *dv, const resource_coeffs *c,
                      resources *r, tf_err *e);

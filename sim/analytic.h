@@ -5,8 +5,8 @@
  * schedule (mixq-dataflow.md §3.2):
  *   mvau: OH*OW*(K*K*Cin_g/SIMD)*(Cout/PE)
  *   dsp6: OH*(Cout/PE)*ceil((OW+2)/2)*(3*Cin/SIMD)
- *   fp:   OH*(Cout/PE)*ceil(K/Kp)*(K*Cin_g/(SIMD*KPF))*ROW_LEN, ROW_LEN = (W+K-2)/Np + 1
- *   kp:   OH*(Cout/(Kp*PE))*K*(K*Cin_g/(SIMD*KPF))*ROW_LEN
+ *   fp:   H*(Cout/PE)*ceil(K/Kp)*(K*Cin_g/(SIMD*KPF))*ROW_LEN, ROW_LEN = (W+K-2)/Np + 1
+ *   kp:   H*(Cout/(Kp*PE))*K*(K*Cin_g/(SIMD*KPF))*ROW_LEN      (H, W: input rows, columns)
  * Latency = sum of per-layer fill (rows a layer waits for before its first output
  * row, times its row time) + the interval. */
 #ifndef TF2SIM_ANALYTIC_H

@@ -1,5 +1,6 @@
 /* analytic_dataflow.c: closed-form cycles of the dataflow (layer-pipelined) topology. */
 #include "analytic.h"
+#include "pe_array.h"
 
 static uint64_t ceil_div_u(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
@@ -15,11 +16,13 @@ uint64_t analytic_layer_cycles(const layer *l, const layer_fold *f)
         return oh * (cout / pe) * ceil_div_u(ow + 2, 2) * (3 * cin_g / simd);
     case SCHED_FP: {
         uint64_t row_len = ((uint64_t)l->win + k - 2) / (uint64_t)f->np + 1;
-        return oh * (cout / pe) * ceil_div_u(k, (uint64_t)f->kp) * (k * cin_g / (simd * kpf)) * row_len;
+        /* the FP/KP arrays walk every input row (GEN Opt_FP.hpp / Opt_KP.hpp: IN_H), which is
+         * OH only for a same-padded conv; the cycle-level model counts IN_H rows */
+        return (uint64_t)l->hin * (cout / pe) * ceil_div_u(k, (uint64_t)f->kp) * (k * cin_g / (simd * kpf)) * row_len;
     }
     case SCHED_KP: {
         uint64_t row_len = ((uint64_t)l->win + k - 2) / (uint64_t)f->np + 1;
-        return oh * (cout / ((uint64_t)f->kp * pe)) * k * (k * cin_g / (simd * kpf)) * row_len;
+        return (uint64_t)l->hin * (cout / ((uint64_t)f->kp * pe)) * k * (k * cin_g / (simd * kpf)) * row_len;
     }
     case SCHED_MVAU:
     default:
@@ -69,8 +72,9 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
         layer_perf *lp = &p->layers[i];
         if (layer_is_compute(l)) {
             lp->cycles = analytic_layer_cycles(l, &ds->fold[i]);
-            uint64_t lanes_macs = lp->cycles * (uint64_t)ds->fold[i].simd * (uint64_t)ds->fold[i].pe;
-            lp->pe_util = lanes_macs ? (double)l->macs / (double)lanes_macs : 0.0;
+            /* packed schedules do several products per lane (pe_array.h) */
+            double cap = pe_array_products_per_cycle(l, &ds->fold[i]) * (double)lp->cycles;
+            lp->pe_util = cap > 0 ? (double)l->macs / cap : 0.0;
         } else {
             lp->cycles = analytic_stream_cycles(l, l->inputs[0] >= 0 ? stream_lanes(n, ds, l->inputs[0]) : 1);
             lp->pe_util = 1.0;

@@ -9,7 +9,7 @@
 void cycle_opts_default(cycle_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->frames = 3;
+    o->frames = 0; /* auto */
     o->trace_to = UINT64_MAX;
 }
 
@@ -20,8 +20,12 @@ int cycle_simulate(const net *n, const design *ds, const cycle_opts *o, perf *p,
         cycle_opts_default(&d);
         o = &d;
     }
-    if (o->frames < 1)
+    if (o->frames < 0)
         return tf_errf(e, "--frames must be >= 1 (got %d)", o->frames);
+    cycle_opts a = *o;
+    if (a.frames == 0) /* the engine repeats exactly; a pipeline needs its buffers filled */
+        a.frames = ds->arch == ARCH_ENGINE ? CYCLE_FRAMES_ENGINE : CYCLE_FRAMES_DATAFLOW;
+    o = &a;
     cycle_info dummy;
     if (!ci)
         ci = &dummy;

@@ -19,8 +19,14 @@
 #include "net.h"
 #include "perf.h"
 
+/* Default frames: the engine is periodic from its 2nd frame; a pipeline reaches steady
+ * state once the buffers ahead of its bottleneck have filled, which takes a few frames
+ * (the measured frame is the next-to-last one). */
+#define CYCLE_FRAMES_ENGINE 2
+#define CYCLE_FRAMES_DATAFLOW 8
+
 typedef struct cycle_opts {
-    int frames;               /* frames simulated (>= 1; dataflow needs 2+ for a steady interval) */
+    int frames;               /* frames simulated; 0 = the default of the topology */
     const char *trace_path;   /* VCD of block activity, or NULL */
     uint64_t trace_from, trace_to;
 } cycle_opts;

@@ -5,6 +5,20 @@
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
+double pe_array_products_per_cycle(const layer *l, const layer_fold *f)
+{
+    (void)l;
+    double lanes = (double)f->simd * (double)f->pe;
+    double kpf = f->kpf > 0 ? f->kpf : 1;
+    switch (f->sched) {
+    case SCHED_DSP6: return lanes * 6.0;
+    case SCHED_FP:
+    case SCHED_KP: return lanes * kpf * (double)f->kp * (double)f->np;
+    case SCHED_MVAU:
+    default: return lanes;
+    }
+}
+
 void pe_array_init_dataflow(pe_array *p, const layer *l, const layer_fold *f)
 {
     memset(p, 0, sizeof *p);

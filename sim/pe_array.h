@@ -41,6 +41,10 @@ typedef struct pe_array {
     uint64_t busy_cycles, items;
 } pe_array;
 
+/* Products the dataflow array can do per cycle: SIMD x PE lanes, each doing 1 (mvau),
+ * 6 (dsp6: 3 weights x 2 pixels) or Kp x Np (fp, kp; x KPF) products. */
+double pe_array_products_per_cycle(const layer *l, const layer_fold *f);
+
 /* Dataflow array of a compute layer under its folding. */
 void pe_array_init_dataflow(pe_array *p, const layer *l, const layer_fold *f);
 

@@ -422,20 +422,25 @@ int topology_dataflow_run(const net *n, const design *ds, const cycle_opts *o, p
         goto out;
     }
     int F = S.frames;
-    uint64_t done_last = 0, done_prev = 0, done_first = 0;
+    /* The measured frame: the next-to-last when there are 3+ frames, so that a frame
+     * follows it and keeps the pipeline as full as in steady state. */
+    int k = F >= 3 ? F - 2 : F - 1;
+    uint64_t done_k = 0, done_prev = 0, done_first = 0, done_all = 0;
     for (int ui = 1; ui < S.nu; ui++) {
         const df_unit *u = &S.u[ui];
         if (u->n_cons)
             continue;
-        if (u->done_t[F - 1] > done_last)
-            done_last = u->done_t[F - 1];
-        if (F >= 2 && u->done_t[F - 2] > done_prev)
-            done_prev = u->done_t[F - 2];
+        if (u->done_t[k] > done_k)
+            done_k = u->done_t[k];
+        if (k >= 1 && u->done_t[k - 1] > done_prev)
+            done_prev = u->done_t[k - 1];
         if (u->done_t[0] > done_first)
             done_first = u->done_t[0];
+        if (u->done_t[F - 1] > done_all)
+            done_all = u->done_t[F - 1];
     }
     p->latency_cycles = done_first;
-    p->interval_cycles = F >= 2 ? done_last - done_prev : done_first;
+    p->interval_cycles = k >= 1 ? done_k - done_prev : done_first;
     p->fps = p->interval_cycles ? ds->clock_mhz * 1e6 / (double)p->interval_cycles : 0.0;
     uint64_t worst = 0;
     for (int i = 0; i < n->n_layers; i++) {
@@ -444,7 +449,7 @@ int topology_dataflow_run(const net *n, const design *ds, const cycle_opts *o, p
         layer_perf *lp = &p->layers[i];
         uint64_t w[BS__COUNT];
         for (int s = 0; s < BS__COUNT; s++)
-            w[s] = u->snap[F - 1][s] - (F >= 2 ? u->snap[F - 2][s] : 0);
+            w[s] = u->snap[k][s] - (k >= 1 ? u->snap[k - 1][s] : 0);
         lp->cycles = w[BS_BUSY];
         lp->stall_filter = w[BS_FILTER];
         lp->stall_feature = w[BS_FEATURE];
@@ -452,8 +457,8 @@ int topology_dataflow_run(const net *n, const design *ds, const cycle_opts *o, p
         lp->stall_fifo_empty = w[BS_FIFO_EMPTY];
         lp->fill_cycles = u->got_out && u->got_in ? u->first_out_t - u->first_in_t : 0;
         if (layer_is_compute(l)) {
-            uint64_t lanes = (uint64_t)ds->fold[i].simd * (uint64_t)ds->fold[i].pe;
-            lp->pe_util = lp->cycles ? (double)l->macs / (double)(lanes * lp->cycles) : 0.0;
+            double cap = pe_array_products_per_cycle(l, &ds->fold[i]);
+            lp->pe_util = lp->cycles ? (double)l->macs / (cap * (double)lp->cycles) : 0.0;
         } else {
             lp->pe_util = 1.0;
         }
@@ -462,7 +467,7 @@ int topology_dataflow_run(const net *n, const design *ds, const cycle_opts *o, p
             p->slowest = i;
         }
     }
-    ci->sim_cycles = done_last;
+    ci->sim_cycles = done_all;
     ci->events = S.events;
     rc = 0;
 out:

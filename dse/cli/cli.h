@@ -60,4 +60,7 @@ struct store;
  * (columns: layer, op, w/a, simd, pe, schedule, cycles, dsp, bram18). */
 json_t *sweep_layer_rows(struct store *st, int64_t design_id, out_table *t);
 
+/* Bar chart of a stored design's cycles per layer (tf2sim plot --layers, report). */
+int plot_design_layers(struct store *st, int64_t id, const char *out, tf_err *e);
+
 #endif

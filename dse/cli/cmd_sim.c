@@ -1,0 +1,414 @@
+/* cmd_sim.c: `tf2sim sim` — run one design through the cycle-level model: per-layer
+ * cycles and stall counters, latency, interval, fps; optional VCD; stored like a sweep. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "analytic.h"
+#include "cli.h"
+#include "cycle.h"
+#include "engine_config.h"
+#include "evaluate.h"
+#include "search.h"
+#include "space.h"
+#include "store.h"
+
+static const char HELP[] =
+    "usage: tf2sim sim --net NET [--arch engine|dataflow] [options]\n"
+    "  --net NET          zoo name or JSON file (tf2sim nets lists the zoo)\n"
+    "  --arch A           dataflow (default) or engine (TF2)\n"
+    "  --device D         zoo name or JSON file (default ultra96v2; f10a for the engine)\n"
+    "  --engine E         engine config name or file (configs/engines/; default tf2_f10a)\n"
+    "  --fold F           fold file or name (configs/folds/), or auto: the best design of a\n"
+    "                     frontier search under the device budget (default for dataflow)\n"
+    "  --bits W/A         every (non-fixed) layer at W-bit weights, A-bit activations (1..8)\n"
+    "  --bitw DIGITS      one weight-bit digit per compute layer, e.g. 844444448\n"
+    "  --bita DIGITS      one activation-bit digit per compute layer\n"
+    "  --clock MHz        fabric clock (default: the fold's, else the device's)\n"
+    "  --fifo-depth N     dataflow inter-layer FIFO depth in words (>= 1; default the fold's, 128)\n"
+    "  --frames N         frames simulated (1..1000; default 8 dataflow, 2 engine)\n"
+    "  --trace FILE.vcd   VCD of block activity (GTKWave)\n"
+    "  --trace-window A:B cycles traced (default 0:200000)\n"
+    "  --db FILE          results database (default results.db; 'none' to skip)\n"
+    "  --format F         table | json | csv (default table)\n";
+
+typedef struct sim_opts {
+    const char *net, *device, *engine, *fold, *bitw, *bita, *trace, *db;
+    arch_kind arch;
+    bool arch_given;
+    int wbits, abits;
+    long frames, fifo_depth;
+    double clock;
+    uint64_t trace_from, trace_to;
+    out_format fmt;
+} sim_opts;
+
+static int parse_window(const char *s, uint64_t *a, uint64_t *b, tf_err *e)
+{
+    unsigned long long x, y;
+    int n = 0;
+    if (sscanf(s, "%llu:%llu%n", &x, &y, &n) != 2 || s[n] != '\0' || y < x)
+        return tf_errf(e, "--trace-window: '%s' must be FROM:TO cycles with FROM <= TO, e.g. 0:100000", s);
+    *a = x;
+    *b = y;
+    return 0;
+}
+
+static int parse(int argc, char **argv, sim_opts *o, tf_err *e)
+{
+    static const struct option opts[] = {
+        {"net", required_argument, 0, 'n'},    {"arch", required_argument, 0, 'A'},
+        {"device", required_argument, 0, 'D'}, {"engine", required_argument, 0, 'E'},
+        {"fold", required_argument, 0, 'F'},   {"bits", required_argument, 0, 'B'},
+        {"bitw", required_argument, 0, 'w'},   {"bita", required_argument, 0, 'a'},
+        {"clock", required_argument, 0, 'c'},  {"fifo-depth", required_argument, 0, 'q'},
+        {"frames", required_argument, 0, 'r'}, {"trace", required_argument, 0, 't'},
+        {"trace-window", required_argument, 0, 'W'}, {"db", required_argument, 0, 'o'},
+        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->engine = "tf2_f10a";
+    o->db = "results.db";
+    o->frames = 0;
+    o->fifo_depth = -1;
+    o->trace_to = 200000;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': o->net = optarg; break;
+        case 'A':
+            if (strcmp(optarg, "engine") == 0) o->arch = ARCH_ENGINE;
+            else if (strcmp(optarg, "dataflow") == 0) o->arch = ARCH_DATAFLOW;
+            else return tf_errf(e, "--arch: '%s' is not one of engine, dataflow", optarg);
+            o->arch_given = true;
+            break;
+        case 'D': o->device = optarg; break;
+        case 'E': o->engine = optarg; break;
+        case 'F': o->fold = optarg; break;
+        case 'B': if (cli_parse_bits(optarg, &o->wbits, &o->abits, e)) return -1; break;
+        case 'w': o->bitw = optarg; break;
+        case 'a': o->bita = optarg; break;
+        case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &o->clock, e)) return -1; break;
+        case 'q': if (cli_parse_long("--fifo-depth", optarg, 1, 1 << 20, &o->fifo_depth, e)) return -1; break;
+        case 'r': if (cli_parse_long("--frames", optarg, 1, 1000, &o->frames, e)) return -1; break;
+        case 't': o->trace = optarg; break;
+        case 'W': if (parse_window(optarg, &o->trace_from, &o->trace_to, e)) return -1; break;
+        case 'o': o->db = optarg; break;
+        case 'f':
+            if (cli_parse_format(optarg, &o->fmt))
+                return tf_errf(e, "--format: '%s' is not one of table, json, csv", optarg);
+            break;
+        case 'h': fputs(HELP, stdout); return 1;
+        default:
+            return tf_errf(e, "sim: unknown or incomplete option '%s' (tf2sim sim --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return tf_errf(e, "sim: unexpected argument '%s'", argv[optind]);
+    if (!o->net)
+        return tf_errf(e, "sim: --net is required (tf2sim nets lists the zoo)");
+    if (o->wbits && (o->bitw || o->bita))
+        return tf_errf(e, "sim: give --bits or --bitw/--bita, not both");
+    if (!o->device)
+        o->device = o->arch == ARCH_ENGINE ? "f10a" : "ultra96v2";
+    return 0;
+}
+
+/* --fold auto: the fastest design of a frontier search within the device budget. */
+typedef struct best_sink {
+    design best;
+    bool have;
+    double fps;
+    int dsp, bram;
+} best_sink;
+
+static int keep_best(void *ctx, const design *ds, const evaluation *ev, tf_err *e)
+{
+    best_sink *b = ctx;
+    if (b->have && (ev->p.fps < b->fps || (ev->p.fps == b->fps && (ev->r.dsp > b->dsp ||
+                                                                   (ev->r.dsp == b->dsp && ev->r.bram18 >= b->bram)))))
+        return 0;
+    if (b->have)
+        design_free(&b->best);
+    if (design_copy(&b->best, ds, e))
+        return -1;
+    b->have = true;
+    b->fps = ev->p.fps;
+    b->dsp = ev->r.dsp;
+    b->bram = ev->r.bram18;
+    return 0;
+}
+
+static int fold_auto(design *ds, const net *n, const device *dv, double clock, tf_err *e)
+{
+    design base;
+    if (design_init(&base, n, dv, ARCH_DATAFLOW, e))
+        return -1;
+    if (clock > 0)
+        base.clock_mhz = clock;
+    space sp;
+    if (space_build(&sp, n, &base, dv, e)) {
+        design_free(&base);
+        return -1;
+    }
+    budget b;
+    budget_from_device(&b, dv);
+    best_sink bs = {0};
+    search_ctx sc = {.n = n, .dv = dv, .b = &b, .base = &base, .sp = &sp, .emit = keep_best, .emit_ctx = &bs};
+    int rc = search_frontier(&sc, e);
+    space_free(&sp);
+    design_free(&base);
+    if (rc) {
+        if (bs.have)
+            design_free(&bs.best);
+        return -1;
+    }
+    if (!bs.have)
+        return tf_errf(e, "--fold auto: no design of %s fits %s (dsp %d, bram18 %d); give a fold file", n->name,
+                       dv->name, dv->dsp, dv->mem_blocks);
+    *ds = bs.best;
+    return 0;
+}
+
+static int make_design(const sim_opts *o, design *ds, net *n, const device *dv, tf_err *e)
+{
+    if (o->fold && strcmp(o->fold, "auto") != 0) {
+        if (design_load_fold(ds, n, dv, o->fold, e))
+            return -1;
+        if (o->arch_given && ds->arch != o->arch) {
+            tf_errf(e, "--fold %s is a %s design but --arch is %s", o->fold, arch_name(ds->arch), arch_name(o->arch));
+            design_free(ds);
+            return -1;
+        }
+        if (ds->arch == ARCH_ENGINE && !o->arch_given) {
+            /* an engine fold carries its own engine block (or the defaults) */
+        }
+    } else if (o->arch == ARCH_ENGINE) {
+        if (o->fold)
+            return tf_errf(e, "--fold auto searches dataflow foldings; the engine has no per-layer folding");
+        if (design_init(ds, n, dv, ARCH_ENGINE, e))
+            return -1;
+        if (engine_params_load_named(&ds->eng, o->engine, e)) {
+            design_free(ds);
+            return -1;
+        }
+    } else if (fold_auto(ds, n, dv, o->clock, e)) {
+        return -1;
+    }
+    if (o->clock > 0)
+        ds->clock_mhz = o->clock;
+    if (o->fifo_depth > 0)
+        ds->fifo_depth = (int)o->fifo_depth;
+    return 0;
+}
+
+static const char *const STALL_KEYS[] = {"stall_filter", "stall_feature", "stall_fifo_full", "stall_fifo_empty"};
+
+static uint64_t stall_of(const layer_perf *lp, int k)
+{
+    switch (k) {
+    case 0: return lp->stall_filter;
+    case 1: return lp->stall_feature;
+    case 2: return lp->stall_fifo_full;
+    default: return lp->stall_fifo_empty;
+    }
+}
+
+static int record(const sim_opts *o, int argc, char **argv, const net *n, const device *dv, const design *ds,
+                  const evaluation *ev, int64_t *design_id, tf_err *e)
+{
+    *design_id = 0;
+    if (strcmp(o->db, "none") == 0)
+        return 0;
+    store *st;
+    if (store_open(&st, o->db, e))
+        return -1;
+    char *args = cli_join_args(argc, argv);
+    run_info ri = {.command = "sim", .args = args ? args : "sim", .net = n->name, .device = dv->name,
+                   .strategy = "cycle", .budget_json = NULL};
+    int64_t run_id;
+    int inserted, rc = -1;
+    if (store_begin_run(st, &ri, &run_id, e) || store_begin(st, e))
+        goto out;
+    if (store_put_design(st, run_id, n, dv, ds, ev, -1.0, design_id, &inserted, e)) {
+        store_rollback(st);
+        goto out;
+    }
+    sqlite3_stmt *q;
+    sqlite3 *db = store_sqlite(st);
+    if (sqlite3_prepare_v2(db, "UPDATE designs SET cycle_interval_cycles=?, cycle_latency_cycles=? WHERE id=?", -1, &q,
+                           NULL) != SQLITE_OK) {
+        tf_errf(e, "%s: %s", o->db, sqlite3_errmsg(db));
+        store_rollback(st);
+        goto out;
+    }
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->p.interval_cycles);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)ev->p.latency_cycles);
+    sqlite3_bind_int64(q, 3, *design_id);
+    int src = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (src != SQLITE_DONE) {
+        tf_errf(e, "%s: cannot record the cycle-level numbers: %s", o->db, sqlite3_errmsg(db));
+        store_rollback(st);
+        goto out;
+    }
+    if (store_commit(st, e) || store_finish_run(st, run_id, 1, e))
+        goto out;
+    rc = 0;
+out:
+    free(args);
+    store_close(st);
+    return rc;
+}
+
+static void print_result(const sim_opts *o, const net *n, const device *dv, const design *ds, const evaluation *ev,
+                         const perf *an, int64_t design_id)
+{
+    const perf *p = &ev->p;
+    if (o->fmt == FMT_JSON) {
+        json_t *layers = json_array();
+        for (int i = 0; i < n->n_layers; i++) {
+            const layer *l = &n->layers[i];
+            const layer_perf *lp = &p->layers[i];
+            uint64_t total = lp->cycles;
+            json_t *jl = json_pack("{s:s,s:s,s:I,s:I,s:f,s:i,s:i,s:I}", "name", l->name, "op", op_name(l->op), "cycles",
+                                   (json_int_t)lp->cycles, "compute_cycles", (json_int_t)lp->cycles, "pe_util",
+                                   lp->pe_util, "dsp", ev->r.layers[i].dsp, "bram18", ev->r.layers[i].bram18,
+                                   "fill_cycles", (json_int_t)lp->fill_cycles);
+            for (int k = 0; k < 4; k++) {
+                json_object_set_new(jl, STALL_KEYS[k], json_integer((json_int_t)stall_of(lp, k)));
+                total += stall_of(lp, k);
+            }
+            json_object_set_new(jl, "total_cycles", json_integer((json_int_t)total));
+            if (an)
+                json_object_set_new(jl, "analytic_cycles", json_integer((json_int_t)an->layers[i].cycles));
+            if (layer_is_compute(l) && ds->arch == ARCH_DATAFLOW) {
+                json_object_set_new(jl, "simd", json_integer(ds->fold[i].simd));
+                json_object_set_new(jl, "pe", json_integer(ds->fold[i].pe));
+                json_object_set_new(jl, "schedule", json_string(schedule_name(ds->fold[i].sched)));
+            }
+            json_array_append_new(layers, jl);
+        }
+        json_t *j = json_pack("{s:s,s:s,s:s,s:f,s:i,s:I,s:I,s:f,s:i,s:i,s:I,s:I,s:s,s:o}", "net", n->name, "device",
+                              dv->name, "arch", arch_name(ds->arch), "clock_mhz", ds->clock_mhz, "frames",
+                              (int)(o->frames ? o->frames : (ds->arch == ARCH_ENGINE ? CYCLE_FRAMES_ENGINE : CYCLE_FRAMES_DATAFLOW)), "interval_cycles", (json_int_t)p->interval_cycles, "latency_cycles",
+                              (json_int_t)p->latency_cycles, "fps", p->fps, "dsp", ev->r.dsp, "bram18", ev->r.bram18,
+                              "lut", (json_int_t)ev->r.lut, "ff", (json_int_t)ev->r.ff, "slowest",
+                              n->layers[p->slowest].name, "layers", layers);
+        json_object_set_new(j, "feasible", json_boolean(ev->feasible));
+        if (ds->arch == ARCH_DATAFLOW)
+            json_object_set_new(j, "fifo_depth", json_integer(ds->fifo_depth));
+        else
+            json_object_set_new(j, "engine", json_string(ds->eng.name));
+        if (an)
+            json_object_set_new(j, "analytic", json_pack("{s:I,s:I}", "interval_cycles",
+                                                          (json_int_t)an->interval_cycles, "latency_cycles",
+                                                          (json_int_t)an->latency_cycles));
+        if (design_id)
+            json_object_set_new(j, "design_id", json_integer((json_int_t)design_id));
+        if (o->trace)
+            json_object_set_new(j, "trace", json_string(o->trace));
+        json_print(j, stdout);
+        json_decref(j);
+        return;
+    }
+    static const char *head[] = {"layer", "op", "compute", "filter_wait", "feature_wait", "fifo_full", "fifo_empty",
+                                 "total", "pe_util", "dsp", "bram18"};
+    out_table t;
+    table_init(&t, 11, head);
+    for (int i = 0; i < n->n_layers; i++) {
+        const layer_perf *lp = &p->layers[i];
+        uint64_t total = lp->cycles + lp->stall_filter + lp->stall_feature + lp->stall_fifo_full + lp->stall_fifo_empty;
+        table_addf(&t, "%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%.3f\t%d\t%d",
+                   n->layers[i].name, op_name(n->layers[i].op), lp->cycles, lp->stall_filter, lp->stall_feature,
+                   lp->stall_fifo_full, lp->stall_fifo_empty, total, lp->pe_util, ev->r.layers[i].dsp,
+                   ev->r.layers[i].bram18);
+    }
+    if (o->fmt == FMT_CSV) {
+        table_print(&t, FMT_CSV, stdout);
+        table_free(&t);
+        return;
+    }
+    printf("sim %s on %s, %s", n->name, dv->name, arch_name(ds->arch));
+    if (ds->arch == ARCH_ENGINE)
+        printf(" (engine %s: %dx%dx%dx%d, DDR %g B/cycle)", ds->eng.name, ds->eng.n_vector, ds->eng.c_vector,
+               ds->eng.ow_vector, ds->eng.fw_vector, ds->eng.ddr_bytes_per_cycle);
+    else
+        printf(" (fifo depth %d)", ds->fifo_depth);
+    printf(", %.2f MHz, %ld frames\n", ds->clock_mhz,
+           o->frames ? o->frames : (ds->arch == ARCH_ENGINE ? CYCLE_FRAMES_ENGINE : CYCLE_FRAMES_DATAFLOW));
+    table_print(&t, FMT_TABLE, stdout);
+    table_free(&t);
+    printf("\ninterval %" PRIu64 " cycles (%.2f fps), first-frame latency %" PRIu64 " cycles (%.3f ms); bottleneck %s\n",
+           p->interval_cycles, p->fps, p->latency_cycles, (double)p->latency_cycles / (ds->clock_mhz * 1e3),
+           n->layers[p->slowest].name);
+    if (an)
+        printf("analytic: interval %" PRIu64 ", latency %" PRIu64 "\n", an->interval_cycles, an->latency_cycles);
+    printf("resources: dsp %d, bram18 %d, lut %ld, ff %ld (%s %s)\n", ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff,
+           ev->feasible ? "fits" : "exceeds", dv->name);
+    if (design_id)
+        printf("stored as design #%lld in %s\n", (long long)design_id, o->db);
+    if (o->trace)
+        printf("trace: %s (cycles %" PRIu64 "..%" PRIu64 ")\n", o->trace, o->trace_from, o->trace_to);
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    sim_opts o;
+    tf_err e;
+    int prc = parse(argc, argv, &o, &e);
+    if (prc)
+        return prc == 1 ? 0 : cli_fail(&e);
+    net n0, n;
+    device dv;
+    if (net_load_named(&n0, o.net, &e))
+        return cli_fail(&e);
+    if (net_clone(&n, &n0, &e)) {
+        net_free(&n0);
+        return cli_fail(&e);
+    }
+    net_free(&n0);
+    int rc = 2;
+    design ds = {0};
+    evaluation ev = {0};
+    perf an = {0};
+    bool have_an = false;
+    if (device_load_named(&dv, o.device, &e) || make_design(&o, &ds, &n, &dv, &e))
+        goto out;
+    if ((o.wbits && net_apply_bits(&n, o.wbits, o.abits, &e)) ||
+        ((o.bitw || o.bita) && net_apply_bit_digits(&n, o.bitw, o.bita, &e)))
+        goto out;
+    if (design_check(&ds, &n, &e))
+        goto out;
+    budget b;
+    budget_from_device(&b, &dv);
+    cycle_opts co;
+    cycle_opts_default(&co);
+    co.frames = (int)o.frames;
+    co.trace_path = o.trace;
+    co.trace_from = o.trace_from;
+    co.trace_to = o.trace_to;
+    if (evaluate_cycle(&n, &ds, &dv, &b, &co, &ev, &e))
+        goto out;
+    tf_err ae;
+    have_an = (ds.arch == ARCH_ENGINE ? analytic_engine(&n, &ds, &an, &ae) : analytic_dataflow(&n, &ds, &an, &ae)) == 0;
+    int64_t id;
+    if (record(&o, argc, argv, &n, &dv, &ds, &ev, &id, &e))
+        goto out;
+    print_result(&o, &n, &dv, &ds, &ev, have_an ? &an : NULL, id);
+    rc = 0;
+out:
+    if (rc)
+        cli_fail(&e);
+    if (have_an)
+        perf_free(&an);
+    evaluation_free(&ev);
+    design_free(&ds);
+    net_free(&n);
+    return rc;
+}
