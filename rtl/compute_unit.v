@@ -89,6 +89,47 @@ module compute_unit #(
     localparam WAW   = (clog2(WDEPTH) < 1) ? 1 : clog2(WDEPTH);
     localparam ACCW  = 32;
 
+    // configuration registers: follow the cfg_* ports while idle, frozen while busy
+    reg [15:0]   q_h;
+    reg [15:0]   q_w;
+    reg [15:0]   q_oh;
+    reg [15:0]   q_ow;
+    reg [3:0]    q_k;
+    reg [1:0]    q_stride;
+    reg [2:0]    q_pad;
+    reg [CFW:0]  q_cf;
+    reg [CFW:0]  q_cfl;
+    reg [NFW:0]  q_nf;
+    reg          q_dw;
+    reg          q_mode;
+    reg          q_pack;
+    reg          q_requant;
+    reg          q_relu;
+    reg [5:0]    q_shift;
+    reg [5:0]    q_obit;
+    reg [31:0]   q_nout;
+    always @(posedge clk)
+        if (!busy) begin
+            q_h <= cfg_h;
+            q_w <= cfg_w;
+            q_oh <= cfg_oh;
+            q_ow <= cfg_ow;
+            q_k <= cfg_k;
+            q_stride <= cfg_stride;
+            q_pad <= cfg_pad;
+            q_cf <= cfg_cf;
+            q_cfl <= cfg_cfl;
+            q_nf <= cfg_nf;
+            q_dw <= cfg_dw;
+            q_mode <= cfg_mode;
+            q_pack <= cfg_pack;
+            q_requant <= cfg_requant;
+            q_relu <= cfg_relu;
+            q_shift <= cfg_shift;
+            q_obit <= cfg_obit;
+            q_nout <= cfg_nout;
+        end
+
     wire en = !out_valid || out_ready;
 
     wire [15:0] rows_done, low_row;
@@ -101,9 +142,9 @@ module compute_unit #(
 
     scheduler #(.XW(XW), .CFW(CFW), .NFW(NFW), .WAW(WAW)) u_sched (
         .clk(clk), .rst(rst), .start(start),
-        .cfg_h(cfg_h), .cfg_w(cfg_w), .cfg_oh(cfg_oh), .cfg_ow(cfg_ow), .cfg_k(cfg_k),
-        .cfg_stride(cfg_stride), .cfg_pad(cfg_pad), .cfg_cfl(cfg_cfl), .cfg_nf(cfg_nf),
-        .cfg_dw(cfg_dw), .cfg_nr(cfg_k + 4'd1),
+        .cfg_h(q_h), .cfg_w(q_w), .cfg_oh(q_oh), .cfg_ow(q_ow), .cfg_k(q_k),
+        .cfg_stride(q_stride), .cfg_pad(q_pad), .cfg_cfl(q_cfl), .cfg_nf(q_nf),
+        .cfg_dw(q_dw), .cfg_nr(q_k + 4'd1),
         .rows_done(rows_done), .low_row(low_row),
         .ctrl_ready(en), .ctrl_valid(c_valid), .ctrl_pad(c_pad), .ctrl_first(c_first),
         .ctrl_last(c_last), .ctrl_slot(c_slot), .ctrl_x(c_x), .ctrl_cf(c_cf),
@@ -113,7 +154,7 @@ module compute_unit #(
     wire [LANES*ABITS-1:0] f_data;
     feature_loader #(.LANES(LANES), .ABITS(ABITS), .K(K), .XW(XW), .CFW(CFW)) u_feat (
         .clk(clk), .rst(rst), .start(start),
-        .cfg_h(cfg_h), .cfg_w(cfg_w), .cfg_cf(cfg_cf), .cfg_nr(cfg_k + 4'd1),
+        .cfg_h(q_h), .cfg_w(q_w), .cfg_cf(q_cf), .cfg_nr(q_k + 4'd1),
         .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
         .rows_done(rows_done), .low_row(low_row),
         .rd_en(en), .rd_valid(c_valid), .rd_pad(c_pad), .rd_slot(c_slot), .rd_x(c_x), .rd_cf(c_cf),
@@ -140,14 +181,14 @@ module compute_unit #(
     wire [PE*ACCW-1:0] p_sum;
     pe_array #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .ABITS(ABITS), .MODE(MODE), .PACK(PACK),
                .LANES(LANES), .NFW(NFW), .ACCW(ACCW)) u_pe (
-        .clk(clk), .rst(rst), .en(en), .cfg_mode(cfg_mode), .cfg_pack(cfg_pack), .cfg_dw(cfg_dw),
+        .clk(clk), .rst(rst), .en(en), .cfg_mode(q_mode), .cfg_pack(q_pack), .cfg_dw(q_dw),
         .in_valid(f_valid), .in_first(s1_first), .in_last(s1_last), .in_nf(s1_nf),
         .act(f_data), .wt(w_data),
         .out_valid(p_valid), .out_first(p_first), .out_last(p_last), .out_nf(p_nf), .psum(p_sum));
 
     adder #(.PE(PE), .NFW(NFW), .NFD(1 << NFW), .ACCW(ACCW)) u_add (
-        .clk(clk), .rst(rst), .en(en), .cfg_requant(cfg_requant), .cfg_relu(cfg_relu),
-        .cfg_shift(cfg_shift), .cfg_obit(cfg_obit),
+        .clk(clk), .rst(rst), .en(en), .cfg_requant(q_requant), .cfg_relu(q_relu),
+        .cfg_shift(q_shift), .cfg_obit(q_obit),
         .bld_valid(bld_valid), .bld_addr(bld_addr), .bld_pe(bld_pe), .bld_inc(bld_inc),
         .bld_bias(bld_bias),
         .in_valid(p_valid), .in_first(p_first), .in_last(p_last), .in_nf(p_nf), .psum(p_sum),
@@ -169,7 +210,7 @@ module compute_unit #(
             cycles <= cycles + 32'd1;
             if (out_fire) begin
                 nout <= nout + 32'd1;
-                if (nout + 32'd1 == cfg_nout) busy <= 1'b0;
+                if (nout + 32'd1 == q_nout) busy <= 1'b0;
             end
         end
     end

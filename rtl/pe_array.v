@@ -50,68 +50,97 @@ module pe_array #(
     wire use_sac  = (MODE == 1) || ((MODE == 2) && cfg_mode);
     wire use_pack = !use_sac && !cfg_dw && ((PACK == 1) || ((PACK == 2) && cfg_pack));
 
-    // one value per (p, s) lane, sign-extended to ACCW
-    wire [PE*SIMD*ACCW-1:0] v_mac;   // unpacked multipliers
-    wire [PE*SIMD*ACCW-1:0] v_pack;  // packed multipliers
-    wire [PE*SIMD*ACCW-1:0] v_sac;   // shift-accumulate
+    // PEs are handled in pairs (2j, 2j+1) so that a packed multiplier feeds both.
+    localparam NPAIR = (PE + 1) / 2;
+    reg [PE*ACCW-1:0] sum_c;
 
-    genvar p, s;
+    genvar j, s;
     generate
-        for (p = 0; p < PE; p = p + 1) begin : g_pe
+        for (j = 0; j < NPAIR; j = j + 1) begin : g_pair
+            localparam P0 = 2 * j;
+            localparam P1 = 2 * j + 1;
+            localparam HAS1 = (P1 < PE);
+            localparam PAIRED = HAS_PACK && HAS1;
+            wire [SIMD*ACCW-1:0] v0, v1;   // the lanes' values of PE P0 and P1
             for (s = 0; s < SIMD; s = s + 1) begin : g_simd
-                localparam L = p * SIMD + s;
-                /* verilator lint_off UNUSEDSIGNAL */ // unused in lanes a packed pair covers
-                wire [ABITS-1:0] a = cfg_dw ? ((s == 0) ? act[p*ABITS +: ABITS] : {ABITS{1'b0}})
-                                            : act[s*ABITS +: ABITS];
-                wire [WBITS-1:0] w = wt[L*WBITS +: WBITS];
+                /* verilator lint_off UNUSEDSIGNAL */ // some bits idle in some modes
+                wire [ABITS-1:0] a0 = cfg_dw ? ((s == 0) ? act[P0*ABITS +: ABITS] : {ABITS{1'b0}})
+                                             : act[s*ABITS +: ABITS];
+                wire [WBITS-1:0] w0 = wt[(P0*SIMD+s)*WBITS +: WBITS];
                 /* verilator lint_on UNUSEDSIGNAL */
-                // unpacked multiplier: built unless every PE of this pair is packed (PACK 1)
-                if (HAS_MAC && !(PACK == 1 && HAS_PACK && (p % 2 == 1 || p + 1 < PE))) begin : g_mul
-                    wire signed [MW-1:0] m = $signed(w) * $signed({1'b0, a});
-                    assign v_mac[L*ACCW +: ACCW] = {{(ACCW-MW){m[MW-1]}}, m};
-                end else begin : g_nomul
-                    assign v_mac[L*ACCW +: ACCW] = {ACCW{1'b0}};
+                wire [ACCW-1:0] mac0, sac0, pk0;
+                wire [ACCW-1:0] mac1, sac1, pk1;
+                // unpacked multipliers: built unless the pair is always packed (PACK 1)
+                if (HAS_MAC && !(PACK == 1 && PAIRED)) begin : g_mul0
+                    wire signed [MW-1:0] m = $signed(w0) * $signed({1'b0, a0});
+                    assign mac0 = {{(ACCW-MW){m[MW-1]}}, m};
+                end else begin : g_nomul0
+                    assign mac0 = {ACCW{1'b0}};
                 end
-                if (HAS_PACK && (p % 2 == 0) && (p + 1 < PE)) begin : g_pack
-                    wire [WBITS-1:0] w1 = wt[(L+SIMD)*WBITS +: WBITS];
-                    wire signed [PWW-1:0] pw = ($signed({{S{w1[WBITS-1]}}, w1}) <<< S)
-                                             + $signed({{S{w[WBITS-1]}}, w});
-                    wire signed [PPW-1:0] prod = pw * $signed({1'b0, a});
-                    wire signed [S-1:0] lo = prod[S-1:0];
-                    // prod = hi * 2^S + lo (lo signed), so hi = floor(prod / 2^S) + sign(lo)
-                    wire [PPW-S-1:0] hi = prod[PPW-1:S] + {{(PPW-S-1){1'b0}}, lo[S-1]};
-                    assign v_pack[L*ACCW +: ACCW] = {{(ACCW-S){lo[S-1]}}, lo};
-                    assign v_pack[(L+SIMD)*ACCW +: ACCW] = {{(ACCW-(PPW-S)){hi[PPW-S-1]}}, hi};
-                end else if (!(HAS_PACK && (p % 2 == 1))) begin : g_nopack
-                    assign v_pack[L*ACCW +: ACCW] = v_mac[L*ACCW +: ACCW];
+                if (HAS_SAC) begin : g_sac0
+                    wire [ACCW-1:0] mag = {{(ACCW-ABITS){1'b0}}, a0} << w0[4:0];
+                    assign sac0 = w0[6] ? {ACCW{1'b0}} : (w0[7] ? -mag : mag);
+                end else begin : g_nosac0
+                    assign sac0 = {ACCW{1'b0}};
                 end
-                if (HAS_SAC) begin : g_sac
-                    wire [ACCW-1:0] mag = {{(ACCW-ABITS){1'b0}}, a} << w[4:0];
-                    assign v_sac[L*ACCW +: ACCW] = w[6] ? {ACCW{1'b0}} : (w[7] ? -mag : mag);
-                end else begin : g_nosac
-                    assign v_sac[L*ACCW +: ACCW] = {ACCW{1'b0}};
+                if (HAS1) begin : g_pe1
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    wire [ABITS-1:0] a1 = cfg_dw ? ((s == 0) ? act[P1*ABITS +: ABITS] : {ABITS{1'b0}})
+                                                 : act[s*ABITS +: ABITS];
+                    wire [WBITS-1:0] w1 = wt[(P1*SIMD+s)*WBITS +: WBITS];
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    if (HAS_MAC && !(PACK == 1 && PAIRED)) begin : g_mul1
+                        wire signed [MW-1:0] m = $signed(w1) * $signed({1'b0, a1});
+                        assign mac1 = {{(ACCW-MW){m[MW-1]}}, m};
+                    end else begin : g_nomul1
+                        assign mac1 = {ACCW{1'b0}};
+                    end
+                    if (HAS_SAC) begin : g_sac1
+                        wire [ACCW-1:0] mag = {{(ACCW-ABITS){1'b0}}, a1} << w1[4:0];
+                        assign sac1 = w1[6] ? {ACCW{1'b0}} : (w1[7] ? -mag : mag);
+                    end else begin : g_nosac1
+                        assign sac1 = {ACCW{1'b0}};
+                    end
+                    if (PAIRED) begin : g_pack
+                        // x * ((w1 << S) + w0): low field x*w0, high field x*w1
+                        wire signed [PWW-1:0] pw = ($signed({{S{w1[WBITS-1]}}, w1}) <<< S)
+                                                 + $signed({{S{w0[WBITS-1]}}, w0});
+                        wire signed [PPW-1:0] prod = pw * $signed({1'b0, a0});
+                        wire signed [S-1:0] lo = prod[S-1:0];
+                        // prod = hi * 2^S + lo (lo signed), so hi = floor(prod / 2^S) + sign(lo)
+                        wire [PPW-S-1:0] hi = prod[PPW-1:S] + {{(PPW-S-1){1'b0}}, lo[S-1]};
+                        assign pk0 = {{(ACCW-S){lo[S-1]}}, lo};
+                        assign pk1 = {{(ACCW-(PPW-S)){hi[PPW-S-1]}}, hi};
+                    end else begin : g_nopack
+                        assign pk0 = mac0;
+                        assign pk1 = mac1;
+                    end
+                end else begin : g_nope1
+                    assign mac1 = {ACCW{1'b0}};
+                    assign sac1 = {ACCW{1'b0}};
+                    assign pk0 = mac0;
+                    assign pk1 = {ACCW{1'b0}};
                 end
+                assign v0[s*ACCW +: ACCW] = use_sac ? sac0 : (use_pack ? pk0 : mac0);
+                assign v1[s*ACCW +: ACCW] = use_sac ? sac1 : (use_pack ? pk1 : mac1);
+            end
+
+            reg [ACCW-1:0] t0, t1;
+            integer i;
+            always @* begin
+                t0 = {ACCW{1'b0}};
+                t1 = {ACCW{1'b0}};
+                for (i = 0; i < SIMD; i = i + 1) begin
+                    t0 = t0 + v0[i*ACCW +: ACCW];
+                    t1 = t1 + v1[i*ACCW +: ACCW];
+                end
+            end
+            always @* sum_c[P0*ACCW +: ACCW] = t0;
+            if (HAS1) begin : g_out1
+                always @* sum_c[P1*ACCW +: ACCW] = t1;
             end
         end
     endgenerate
-
-    reg [PE*ACCW-1:0] sum_c;
-    reg [ACCW-1:0]    acc_t;
-    integer i, j;
-    always @* begin
-        for (i = 0; i < PE; i = i + 1) begin
-            acc_t = {ACCW{1'b0}};
-            for (j = 0; j < SIMD; j = j + 1) begin
-                if (use_sac)
-                    acc_t = acc_t + v_sac[(i*SIMD+j)*ACCW +: ACCW];
-                else if (use_pack)
-                    acc_t = acc_t + v_pack[(i*SIMD+j)*ACCW +: ACCW];
-                else
-                    acc_t = acc_t + v_mac[(i*SIMD+j)*ACCW +: ACCW];
-            end
-            sum_c[i*ACCW +: ACCW] = acc_t;
-        end
-    end
 
     always @(posedge clk) begin
         if (rst) begin
