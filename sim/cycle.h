@@ -21,9 +21,11 @@
 
 /* Default frames: the engine is periodic from its 2nd frame; a pipeline reaches steady
  * state once the buffers ahead of its bottleneck have filled, which takes a few frames
- * (the measured frame is the next-to-last one). */
+ * (the measured frame is the next-to-last one): 8 frames, doubled until every layer's
+ * period equals the interval, at most CYCLE_FRAMES_MAX. */
 #define CYCLE_FRAMES_ENGINE 2
 #define CYCLE_FRAMES_DATAFLOW 8
+#define CYCLE_FRAMES_MAX 64
 
 typedef struct cycle_opts {
     int frames;               /* frames simulated; 0 = the default of the topology */

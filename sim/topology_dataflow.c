@@ -154,7 +154,9 @@ static uint64_t linebuf_pixels(const layer *l, int k, int s, int pad, pe_grain g
     uint64_t fp = (uint64_t)l->hin * (uint64_t)l->win;
     if (g == PE_GRAIN_FRAME)
         return 2 * fp; /* whole input, double-buffered */
-    int rows = (k > s ? k : s) + 1;
+    /* the K rows of the current window plus the `s` rows of the next one, so the next
+     * rows stream in while the current row computes ((K+1) rows for stride 1) */
+    int rows = k + s;
     int tail = l->hin - ((l->hout - 1) * s - pad);
     if (tail > rows)
         rows = tail;

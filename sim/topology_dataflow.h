@@ -6,7 +6,8 @@
  * i.e. ceil(depth * lanes / channels) pixels, at least 1. The FIFOs into a join (concat,
  * add) hold a whole frame of their branch: they are the skip buffers a real design must
  * size for the branches' different latencies (with chain-sized FIFOs such graphs
- * deadlock). Frames overlap: a unit starts frame f+1 as soon as its inputs allow.
+ * deadlock). A KxK/s window op's line buffer holds K+s rows (K+1 at stride 1: the
+ * window and the next rows streaming in). Frames overlap: a unit starts frame f+1 as soon as its inputs allow.
  * Events are item completions; between them nothing changes, so time jumps. */
 #ifndef TF2SIM_TOPOLOGY_DATAFLOW_H
 #define TF2SIM_TOPOLOGY_DATAFLOW_H
