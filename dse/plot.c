@@ -61,7 +61,9 @@ static const char *const FRONT_SCRIPT =
     "set title ARG5 noenhanced\n"
     "set xlabel ARG6 noenhanced\n"
     "set ylabel ARG7 noenhanced\n"
-    "plot ARG2 using 1:2 with points pt 7 ps 0.5 lc rgb '#8080c0' title 'evaluated designs', \\\n"
+    "if (ARG8 ne '') { set cblabel ARG8 noenhanced; set palette rgbformulae 33,13,10 }\n"
+    "pts = (ARG8 ne '') ? \"using 1:2:3 with points pt 7 ps 0.6 lc palette\" : \"using 1:2 with points pt 7 ps 0.5 lc rgb '#8080c0'\"\n"
+    "plot ARG2 @pts title 'evaluated designs', \\\n"
     "     ARG3 using 1:2 with steps lw 2 lc rgb '#d02020' title 'Pareto front', \\\n"
     "     ARG3 using 1:2 with points pt 7 ps 0.9 lc rgb '#d02020' notitle\n";
 
@@ -98,7 +100,8 @@ int plot_front(const design_rows *rows, const plot_spec *ps, tf_err *e)
     results_front(rows, 2, cols, mask);
     int nf = 0;
     for (int i = 0; i < rows->n; i++) {
-        fprintf(fa, "%.6g\t%.6g\n", display(&rows->rows[i], ps->xcol), display(&rows->rows[i], ps->ycol));
+        fprintf(fa, "%.6g\t%.6g\t%.6g\n", display(&rows->rows[i], ps->xcol), display(&rows->rows[i], ps->ycol),
+                ps->colour_col >= 0 ? display(&rows->rows[i], ps->colour_col) : 0.0);
         if (mask[i])
             ord[nf++] = i;
     }
@@ -120,8 +123,9 @@ int plot_front(const design_rows *rows, const plot_spec *ps, tf_err *e)
         char xl[64], yl[64];
         snprintf(xl, sizeof xl, "%s", results_objective_name(ps->xcol));
         snprintf(yl, sizeof yl, "%s", results_objective_name(ps->ycol));
-        const char *args[] = {ps->out, all, front, term, ps->title ? ps->title : "", xl, yl};
-        rc = plot_run_gnuplot(script, args, 7, e);
+        const char *args[] = {ps->out, all, front, term, ps->title ? ps->title : "", xl, yl,
+                              ps->colour_col >= 0 ? results_objective_name(ps->colour_col) : ""};
+        rc = plot_run_gnuplot(script, args, 8, e);
     }
 out:
     if (fa) fclose(fa);
@@ -133,5 +137,66 @@ out:
     rmdir(dir);
     free(mask);
     free(ord);
+    return rc;
+}
+
+static const char *const LAYER_SCRIPT =
+    "# tf2sim per-layer cycles: ARG1 output, ARG2 data, ARG3 terminal, ARG4 title\n"
+    "eval('set terminal '.ARG3)\n"
+    "set output ARG1\n"
+    "set datafile separator '\\t'\n"
+    "set title ARG4 noenhanced\n"
+    "set style fill solid 0.8 border -1\n"
+    "set boxwidth 0.7\n"
+    "set grid ytics\n"
+    "set ylabel 'cycles per frame'\n"
+    "set xtics rotate by -60 noenhanced\n"
+    "set yrange [0:*]\n"
+    "plot ARG2 using 0:2:3:xtic(1) with boxes lc rgb variable notitle\n";
+
+int plot_layers(const layer_bar *bars, int n, const char *out, const char *title, tf_err *e)
+{
+    const char *term = terminal_for(out);
+    if (!term)
+        return tf_errf(e, "%s: plot output must end in .png or .svg", out);
+    if (n <= 0)
+        return tf_errf(e, "no layers to plot");
+    char dir[] = "/tmp/tf2sim-plot-XXXXXX";
+    if (!mkdtemp(dir))
+        return tf_errf(e, "cannot create a temporary folder: %s", strerror(errno));
+    char data[64], script[64];
+    snprintf(data, sizeof data, "%s/layers.tsv", dir);
+    snprintf(script, sizeof script, "%s/layers.gp", dir);
+    double worst = 0;
+    for (int i = 0; i < n; i++)
+        if (bars[i].cycles > worst)
+            worst = bars[i].cycles;
+    FILE *fd = fopen(data, "w"), *fs = fopen(script, "w");
+    int rc = -1;
+    if (fd && fs) {
+        for (int i = 0; i < n; i++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s", bars[i].name);
+            for (char *p = name; *p; p++) /* a tab or newline would break the data columns */
+                if (*p == '\t' || *p == '\n' || *p == '\r')
+                    *p = ' ';
+            fprintf(fd, "%s\t%.6g\t%d\n", name, bars[i].cycles, bars[i].cycles == worst ? 0xd02020 : 0x6080c0);
+        }
+        fputs(LAYER_SCRIPT, fs);
+    }
+    int bad = !fd || !fs;
+    if (fd && fclose(fd))
+        bad = 1;
+    if (fs && fclose(fs))
+        bad = 1;
+    if (bad) {
+        tf_errf(e, "cannot write plot data in %s", dir);
+    } else {
+        const char *args[] = {out, data, term, title ? title : ""};
+        rc = plot_run_gnuplot(script, args, 4, e);
+    }
+    unlink(data);
+    unlink(script);
+    rmdir(dir);
     return rc;
 }

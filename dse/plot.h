@@ -13,7 +13,16 @@ typedef struct plot_spec {
     const char *out;      /* .png or .svg */
     const char *title;
     int xcol, ycol;       /* results_objective columns */
+    int colour_col;       /* colour points by this column (-1: plain) */
 } plot_spec;
+
+/* One bar per layer: its cycles per frame, the bottleneck in red. */
+typedef struct layer_bar {
+    const char *name;
+    double cycles;
+} layer_bar;
+
+int plot_layers(const layer_bar *bars, int n, const char *out, const char *title, tf_err *e);
 
 /* Scatter of all rows with their 2-D Pareto front (x minimised, y as its objective). */
 int plot_front(const design_rows *rows, const plot_spec *ps, tf_err *e);

@@ -450,7 +450,7 @@ int cmd_sweep(int argc, char **argv)
     results_objective("fps", &fps_col);
     results_objective("dsp", &dsp_col);
     results_objective("bram18", &bram_col);
-    plot_spec ps = {.out = png_dsp, .title = title, .xcol = dsp_col, .ycol = fps_col};
+    plot_spec ps = {.out = png_dsp, .title = title, .xcol = dsp_col, .ycol = fps_col, .colour_col = -1};
     if (plot_front(&rows, &ps, &e))
         goto fail;
     ps.out = png_bram;

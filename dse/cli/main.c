@@ -11,11 +11,12 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand COMMANDS[] = {
-    {"sim", cmd_sim, "run one design through the cycle-level model: per-layer cycles, stalls, latency, fps"},
     {"sweep", cmd_sweep, "explore foldings under a budget, store every design, print and plot the front"},
     {"pareto", cmd_pareto, "print the non-dominated designs of a results database"},
     {"plot", cmd_plot, "draw designs and their Pareto front with gnuplot (PNG or SVG)"},
     {"merge", cmd_merge, "merge shard databases into one (idempotent)"},
+    {"report", cmd_report, "write a Markdown report of a sweep run with its plots"},
+    {"export", cmd_export, "write a stored design as a fold JSON or as DeepBurning-MixQ configs"},
     {"nets", cmd_nets, "list the net zoo, or validate and summarise one net file"},
     {"infer", cmd_infer, "run the bit-accurate model on one input; dump any layer in the reference layout"},
     {"accuracy", cmd_accuracy, "bit-accurate model on a real data set: mean IoU, agreement with other boxes"},

@@ -80,6 +80,35 @@ assert sorted(x['id'] for x in p['front']) == sorted(x['id'] for x in s['front']
 "$tf2sim" plot --db results.db --x bram18 --y fps --out "$work/a plot's name.svg" 2>/dev/null
 grep -q "<svg" "$work/a plot's name.svg"
 
+# export: the JSON is the stored canonical design; mixq has one SIMD/PE row per conv, as stored.
+best_id=$(python3 -c "import json; print(json.load(open('sweep.json'))['best']['id'])")
+"$tf2sim" export --db results.db --design "$best_id" --format json --out best.json
+mkdir mixq
+"$tf2sim" export --db results.db --design "$best_id" --format mixq --out mixq 2>/dev/null
+python3 - "$work/results.db" "$best_id" <<'PY'
+import json, sqlite3, sys
+con = sqlite3.connect(sys.argv[1]); did = int(sys.argv[2])
+(canon,) = con.execute("SELECT canonical FROM designs WHERE id=?", (did,)).fetchone()
+assert json.load(open("best.json")) == json.loads(canon)
+rows = [l.split() for l in open("mixq/config_simd_pe.txt").read().splitlines()[1:]]
+want = con.execute("SELECT simd, pe FROM layer_results WHERE design_id=? AND simd IS NOT NULL ORDER BY layer_idx", (did,)).fetchall()
+assert [tuple(map(int, r)) for r in rows] == want, (rows, want)
+h = open("mixq/config.h").read()
+assert "#define CONV_0_SIMD %d" % want[0][0] in h and "#define CONV_8_PE %d" % want[8][1] in h
+PY
+if "$tf2sim" export --db results.db --design 999999 --format json 2> err.txt; then exit 1; fi
+grep -q "no design with id 999999" err.txt
+
+# report: Markdown with the bound, the fronts, the chosen design, and its plots.
+mkdir rep
+"$tf2sim" report --db results.db --out rep/r.md 2>/dev/null
+grep -q "^## Bound" rep/r.md && grep -q "Packing lower bound" rep/r.md && grep -q "^## Chosen design: #$best_id" rep/r.md
+for p in r_fps_dsp.png r_fps_bram18.png r_fps_lut.png r_layers.png; do
+  grep -q "($p)" rep/r.md && head -c 4 "rep/$p" | od -An -tx1 | grep -q "89 50 4e 47"
+done
+"$tf2sim" plot --db results.db --layers "$best_id" --out layers.svg 2>/dev/null && grep -q "conv8" layers.svg
+"$tf2sim" plot --db results.db --x lut --y fps --colour dsp --out lut.png 2>/dev/null && test -s lut.png
+
 # Other nets and formats run too.
 "$tf2sim" sweep --net skynet --dsp 200 --db sky.db --format csv | head -1 | grep -q "^id,fps,interval"
 "$tf2sim" sweep --net vggtiny_cifar --device pynq-z2 --bits 2/2 --db v.db --format json | python3 -c "
