@@ -20,6 +20,7 @@ int cmd_devices(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_pareto(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -11,6 +11,7 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand COMMANDS[] = {
+    {"sim", cmd_sim, "run one design through the cycle-level model: per-layer cycles, stalls, latency, fps"},
     {"sweep", cmd_sweep, "explore foldings under a budget, store every design, print and plot the front"},
     {"pareto", cmd_pareto, "print the non-dominated designs of a results database"},
     {"plot", cmd_plot, "draw designs and their Pareto front with gnuplot (PNG or SVG)"},
