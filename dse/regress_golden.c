@@ -1,15 +1,16 @@
 /* regress_golden.c: reference outputs of one layer job from the C numerics.
  *
  * MAC: sim/numerics_mixq.h (mixq_conv_acc over the net IR layer, mixq_requant1).
- * SAC: TF2's shift-accumulate (tf2-engine.md §2.3) on the 8-bit weight code — bit 7 sign,
- *      bit 6 zero flag, bits 4..0 the left shift — summed in 32-bit two's complement as
- *      the engine's int accumulator does; there is no SAC function in sim/ yet, so the
- *      rule is written out here.
+ * SAC: sim/numerics_tf2.h tf2_sac (TF2's shift-accumulate on the 8-bit weight code, bit 7
+ *      sign, bit 6 zero flag, bits 4..0 shift; tf2-engine.md §2.3), summed in 32-bit two's
+ *      complement as the engine's int accumulator does. TF2 features are int8; the RTL
+ *      takes unsigned activations, so SAC cases keep them in 0..127 (post-ReLU features).
  * Raw (no requant): acc + bias saturated to int32, then ReLU if asked. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "numerics_mixq.h"
+#include "numerics_tf2.h"
 #include "regress.h"
 
 static void fill_layer(const cu_layer *cl, layer *l)
@@ -31,15 +32,7 @@ static void fill_layer(const cu_layer *cl, layer *l)
     l->groups = cl->depthwise ? cl->cin : 1;
 }
 
-static int32_t sac_product(int32_t x, int32_t code)
-{
-    if (code & 0x40)
-        return 0;
-    uint32_t mag = (uint32_t)x << (code & 0x1f);
-    return (int32_t)((code & 0x80) ? 0u - mag : mag);
-}
-
-static int sac_acc(const cu_job *j, int32_t *acc)
+static int sac_acc(const cu_job *j, int32_t *acc, tf_err *e)
 {
     const cu_layer *l = &j->l;
     int cin_g = l->depthwise ? 1 : l->cin;
@@ -55,7 +48,10 @@ static int sac_acc(const cu_job *j, int32_t *acc)
                             if (y < 0 || y >= l->h || x < 0 || x >= l->w)
                                 continue;
                             int32_t code = j->w[((size_t)o * cin_g + c) * (size_t)(l->k * l->k) + ky * l->k + kx];
-                            s += (uint32_t)sac_product(j->x[((size_t)ci * l->h + y) * l->w + x], code);
+                            int32_t xv = j->x[((size_t)ci * l->h + y) * l->w + x];
+                            if (xv < 0 || xv > 127 || code < 0 || code > 255)
+                                return tf_errf(e, "SAC: activation %d or weight code %d out of range", xv, code);
+                            s += (uint32_t)tf2_sac((int8_t)xv, (uint8_t)code);
                         }
                 }
                 acc[((size_t)o * l->oh + oy) * l->ow + ox] = (int32_t)s;
@@ -68,7 +64,8 @@ int regress_golden(const cu_job *j, int32_t *y, tf_err *e)
     const cu_layer *l = &j->l;
     size_t per = (size_t)l->oh * (size_t)l->ow, n = per * (size_t)l->cout;
     if (l->sac) {
-        sac_acc(j, y);
+        if (sac_acc(j, y, e))
+            return -1;
     } else {
         layer ly;
         fill_layer(l, &ly);

@@ -17,41 +17,6 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
     return -1;
 }
 
-int cu_layer_derive(cu_layer *l, char *err, size_t cap)
-{
-    if (l->k < 1 || l->k > CU_K_MAX)
-        return fail(err, cap, "k %d outside 1..%d", l->k, CU_K_MAX);
-    if (l->stride < 1 || l->stride > 2)
-        return fail(err, cap, "stride %d outside 1..2", l->stride);
-    if (l->pad < 0 || l->pad > l->k / 2)
-        return fail(err, cap, "pad %d outside 0..k/2", l->pad);
-    if (l->h < 1 || l->w < 1 || l->w > (1 << CU_XW) || l->h > 65535)
-        return fail(err, cap, "input %dx%d outside 1..65535 x 1..%d", l->h, l->w, 1 << CU_XW);
-    if (l->simd < 1 || l->simd > CU_SIMD_MAX || l->pe < 1 || l->pe > CU_PE_MAX)
-        return fail(err, cap, "folding SIMD %d PE %d outside 1..%d, 1..%d", l->simd, l->pe, CU_SIMD_MAX, CU_PE_MAX);
-    if (l->cout % l->pe)
-        return fail(err, cap, "PE %d does not divide cout %d", l->pe, l->cout);
-    int lin = l->depthwise ? l->pe : l->simd;
-    if (l->cin < 1 || l->cin % lin)
-        return fail(err, cap, "%s %d does not divide cin %d", l->depthwise ? "PE" : "SIMD", lin, l->cin);
-    if (l->depthwise && (l->cin != l->cout || l->simd != 1))
-        return fail(err, cap, "depthwise needs cin == cout and SIMD 1");
-    if (l->pack && (l->sac || l->depthwise))
-        return fail(err, cap, "packing applies to MAC, non-depthwise layers only");
-    int cf = l->cin / lin, nf = l->cout / l->pe, cfl = l->depthwise ? 1 : cf;
-    if (cf > (1 << CU_CFW) || nf > (1 << CU_NFW))
-        return fail(err, cap, "channel folds %d / output folds %d exceed %d", cf, nf, 1 << CU_CFW);
-    if ((long)nf * l->k * l->k * cfl > CU_WDEPTH)
-        return fail(err, cap, "%ld weight words exceed the bank of %d", (long)nf * l->k * l->k * cfl, CU_WDEPTH);
-    if (l->requant && (l->shift < 0 || l->shift > 62 || l->obit < 1 || l->obit > 31))
-        return fail(err, cap, "requant shift %d / obit %d outside 0..62 / 1..31", l->shift, l->obit);
-    l->oh = (l->h + 2 * l->pad - l->k) / l->stride + 1;
-    l->ow = (l->w + 2 * l->pad - l->k) / l->stride + 1;
-    if (l->oh < 1 || l->ow < 1)
-        return fail(err, cap, "output is empty");
-    return 0;
-}
-
 #define JOB_MAGIC 0x314a5543u /* "CUJ1" */
 #define RES_MAGIC 0x31525543u /* "CUR1" */
 #define NFIELDS 17

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,8 +60,43 @@ typedef struct cu_trace {
     uint64_t from, to;       /* window of cycles (relative to start) to dump */
 } cu_trace;
 
-/* Fills oh/ow and checks the layer against the instance; 0 or -1 with a message. */
-int cu_layer_derive(cu_layer *l, char *err, size_t cap);
+/* Fills oh/ow and checks the layer against the instance; 0 or -1 with a message.
+ * (Inline: both the C side and the RTL harnesses use it, in different programs.) */
+static inline int cu_layer_derive(cu_layer *l, char *err, size_t cap)
+{
+    if (l->k < 1 || l->k > CU_K_MAX)
+        return (snprintf(err, cap, "k %d outside 1..%d", l->k, CU_K_MAX), -1);
+    if (l->stride < 1 || l->stride > 2)
+        return (snprintf(err, cap, "stride %d outside 1..2", l->stride), -1);
+    if (l->pad < 0 || l->pad > l->k / 2)
+        return (snprintf(err, cap, "pad %d outside 0..k/2", l->pad), -1);
+    if (l->h < 1 || l->w < 1 || l->w > (1 << CU_XW) || l->h > 65535)
+        return (snprintf(err, cap, "input %dx%d outside 1..65535 x 1..%d", l->h, l->w, 1 << CU_XW), -1);
+    if (l->simd < 1 || l->simd > CU_SIMD_MAX || l->pe < 1 || l->pe > CU_PE_MAX)
+        return (snprintf(err, cap, "folding SIMD %d PE %d outside 1..%d, 1..%d", l->simd, l->pe, CU_SIMD_MAX, CU_PE_MAX), -1);
+    if (l->cout % l->pe)
+        return (snprintf(err, cap, "PE %d does not divide cout %d", l->pe, l->cout), -1);
+    int lin = l->depthwise ? l->pe : l->simd;
+    if (l->cin < 1 || l->cin % lin)
+        return (snprintf(err, cap, "%s %d does not divide cin %d", l->depthwise ? "PE" : "SIMD", lin, l->cin), -1);
+    if (l->depthwise && (l->cin != l->cout || l->simd != 1))
+        return (snprintf(err, cap, "depthwise needs cin == cout and SIMD 1"), -1);
+    if (l->pack && (l->sac || l->depthwise))
+        return (snprintf(err, cap, "packing applies to MAC, non-depthwise layers only"), -1);
+    int cf = l->cin / lin, nf = l->cout / l->pe, cfl = l->depthwise ? 1 : cf;
+    if (cf > (1 << CU_CFW) || nf > (1 << CU_NFW))
+        return (snprintf(err, cap, "channel folds %d / output folds %d exceed %d", cf, nf, 1 << CU_CFW), -1);
+    if ((long)nf * l->k * l->k * cfl > CU_WDEPTH)
+        return (snprintf(err, cap, "%ld weight words exceed the bank of %d", (long)nf * l->k * l->k * cfl, CU_WDEPTH), -1);
+    if (l->requant && (l->shift < 0 || l->shift > 62 || l->obit < 1 || l->obit > 31))
+        return (snprintf(err, cap, "requant shift %d / obit %d outside 0..62 / 1..31", l->shift, l->obit), -1);
+    l->oh = (l->h + 2 * l->pad - l->k) / l->stride + 1;
+    l->ow = (l->w + 2 * l->pad - l->k) / l->stride + 1;
+    if (l->oh < 1 || l->ow < 1)
+        return (snprintf(err, cap, "output is empty"), -1);
+    return 0;
+}
+
 
 /* Runs the job on the Verilator model. Returns 0, or -1 with a message in err. */
 int cu_run_verilator(cu_job *j, const cu_trace *t, char *err, size_t cap);

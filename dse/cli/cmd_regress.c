@@ -30,6 +30,12 @@ static const char HELP[] =
     "  exit status: 0 all cases pass, 1 a case failed, 2 bad usage\n";
 
 #ifdef TF2SIM_HAVE_RTL
+static const char *shared_dir(void)
+{
+    const char *s = getenv("TF2SIM_SHARED");
+    return s && *s ? s : TF2SIM_SHARED_DIR;
+}
+
 typedef struct vl_ctx {
     bool trace;
     uint64_t trace_cycles;
@@ -102,12 +108,6 @@ static int run_systemc(cu_job *j, void *ctx, char *err, size_t cap)
 }
 #endif
 
-static const char *shared_dir(void)
-{
-    const char *s = getenv("TF2SIM_SHARED");
-    return s && *s ? s : TF2SIM_SHARED_DIR;
-}
-
 static void layer_desc(const cu_layer *l, char *out, size_t cap)
 {
     snprintf(out, cap, "%s%dx%dx%d>%d k%d s%d", l->depthwise ? "dw " : "", l->cin, l->h, l->w, l->cout, l->k,
@@ -170,9 +170,10 @@ int cmd_regress(int argc, char **argv)
         for (char *tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             int i = regress_case_find(tok);
             if (i < 0) {
+                int rc = cli_failf("--case: no case '%s' (tf2sim regress --list shows them)", tok);
                 free(dup);
                 free(sel);
-                return cli_failf("--case: no case '%s' (tf2sim regress --list shows them)", tok);
+                return rc;
             }
             if (n_sel < n_all)
                 sel[n_sel++] = i;

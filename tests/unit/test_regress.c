@@ -1,0 +1,202 @@
+/* test_regress.c: the RTL regression's own logic, without the RTL — the case matrix, the
+ * C cycle model on hand-computed cases, the SAC reference, and that a backend which is
+ * off by one (in one output, or in cycles) makes the case fail. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regress.h"
+#include "tensor.h"
+
+static const char *shared(void)
+{
+    const char *s = getenv("TF2SIM_SHARED");
+    return s && *s ? s : TF2SIM_SHARED_DIR;
+}
+
+static void test_matrix(void **state)
+{
+    (void)state;
+    int n = regress_case_count(), k1 = 0, k3 = 0, k5 = 0, s2 = 0, dw = 0, sac = 0, pack = 0, nopack = 0, ultra = 0;
+    int bits[9] = {0};
+    assert_true(n >= 30);
+    for (int i = 0; i < n; i++) {
+        const regress_case *c = regress_case_at(i);
+        cu_layer l = c->l;
+        char err[256];
+        if (cu_layer_derive(&l, err, sizeof err))
+            fail_msg("%s: %s", c->name, err);
+        assert_int_equal(regress_case_find(c->name), i); /* names unique */
+        k1 += l.k == 1;
+        k3 += l.k == 3;
+        k5 += l.k == 5;
+        s2 += l.stride == 2;
+        dw += l.depthwise;
+        sac += l.sac;
+        pack += l.pack;
+        nopack += !l.pack && !l.sac;
+        ultra += c->src != RG_RANDOM;
+        bits[c->wbits]++;
+        bits[c->abits]++;
+    }
+    assert_true(k1 && k3 && k5 && s2 && dw && sac && pack && nopack);
+    assert_int_equal(ultra, 2);
+    for (int b = 2; b <= 8; b++)
+        assert_true(bits[b] > 0);
+    assert_int_equal(regress_case_find("no_such_case"), -1);
+}
+
+/* 4 channels, SIMD 4, PE 4, 2x2 input, 1x1 kernel: 2 control words per output row and 2
+ * input words per input row. Row 0 arrives at edges 1-2, so output row 0 issues at 3-4;
+ * row 1 arrives at 3-4 (the 2-row buffer has room), output row 1 issues at 5-6; the last
+ * word leaves the 5-register pipeline at edge 6 + 6 = 12. */
+static void test_cycles_hand(void **state)
+{
+    (void)state;
+    cu_layer l = {.cin = 4, .cout = 4, .h = 2, .w = 2, .k = 1, .stride = 1, .pad = 0, .simd = 4, .pe = 4};
+    char err[256];
+    assert_int_equal(cu_layer_derive(&l, err, sizeof err), 0);
+    assert_int_equal(regress_expected_cycles(&l), 12);
+    /* 3x3, pad 1, 4x4, SIMD = cin: 9 words per output pixel, 36 per output row. Output row 0
+     * needs input rows 0-1 (last word at edge 8), so rows issue at 9..44, 45..80, ...,
+     * 117..152 (input never holds them up: 4 words a row); last word out at 152 + 6. */
+    cu_layer m = {.cin = 4, .cout = 4, .h = 4, .w = 4, .k = 3, .stride = 1, .pad = 1, .simd = 4, .pe = 4};
+    assert_int_equal(cu_layer_derive(&m, err, sizeof err), 0);
+    assert_int_equal(regress_expected_cycles(&m), 158);
+    /* stride 2, 1x1, 4x4 input, one word per pixel: the 2-row buffer lets row r in only when
+     * r < low + 2 with low = 2*oy, so output row 1 (input row 2) waits for output row 0. */
+    cu_layer s = {.cin = 4, .cout = 4, .h = 4, .w = 4, .k = 1, .stride = 2, .pad = 0, .simd = 4, .pe = 4};
+    assert_int_equal(cu_layer_derive(&s, err, sizeof err), 0);
+    /* rows: 0 at 1-4; oy0 needs 1 row: issues 5-6, e0 = 7; row 1 at 5-8; row 2 allowed from
+     * e0 = 7 -> 9-12; oy1 needs 3 rows: issues 13-14; last word out at 14 + 6 = 20. */
+    assert_int_equal(regress_expected_cycles(&s), 20);
+}
+
+static void test_sac_golden(void **state)
+{
+    (void)state;
+    /* one output, 1x1, two channels: 3 << 2 negated, plus a zero-flagged weight */
+    int32_t w[2] = {0x82, 0x40 | 0x05}, x[2] = {3, 100}, y[1];
+    int64_t inc[1] = {1}, bias[1] = {0};
+    cu_job j = {.l = {.cin = 2, .cout = 1, .h = 1, .w = 1, .k = 1, .stride = 1, .simd = 2, .pe = 1, .sac = 1},
+                .w = w, .x = x, .inc = inc, .bias = bias, .y = y};
+    char err[256];
+    tf_err e;
+    assert_int_equal(cu_layer_derive(&j.l, err, sizeof err), 0);
+    assert_int_equal(regress_golden(&j, y, &e), 0);
+    assert_int_equal(y[0], -12);
+    j.l.relu = 1;
+    assert_int_equal(regress_golden(&j, y, &e), 0);
+    assert_int_equal(y[0], 0);
+    w[1] = 0x01; /* +100 << 1 */
+    assert_int_equal(regress_golden(&j, y, &e), 0);
+    assert_int_equal(y[0], 188);
+}
+
+/* A stand-in for the RTL: the C reference itself, optionally off by one. */
+typedef struct fake {
+    int off_by_one_output;
+    int off_by_cycles;
+} fake;
+
+static int fake_backend(cu_job *j, void *ctx, char *err, size_t cap)
+{
+    fake *f = ctx;
+    tf_err e;
+    if (regress_golden(j, j->y, &e)) {
+        snprintf(err, cap, "%s", e.msg);
+        return -1;
+    }
+    j->cycles = regress_expected_cycles(&j->l) + (uint64_t)f->off_by_cycles;
+    if (f->off_by_one_output)
+        j->y[3] += 1;
+    return 0;
+}
+
+static void test_catches_difference(void **state)
+{
+    (void)state;
+    const regress_case *c = regress_case_at(regress_case_find("k3_s1_w4a4"));
+    assert_non_null(c);
+    regress_result r;
+    tf_err e;
+    fake exact = {0, 0}, off = {1, 0}, late = {0, 0};
+    assert_int_equal(regress_run(c, shared(), fake_backend, &exact, RG_FAULT_NONE, &r, &e), 0);
+    assert_true(r.pass);
+    assert_true(r.outputs_equal);
+    assert_int_equal(r.c_cycles, r.rtl_cycles);
+
+    assert_int_equal(regress_run(c, shared(), fake_backend, &off, RG_FAULT_NONE, &r, &e), 0);
+    assert_false(r.pass);
+    assert_false(r.outputs_equal);
+    assert_int_equal(r.n_diff, 1);
+    assert_int_equal(r.first_diff, 3);
+    assert_int_equal(r.got, r.want + 1);
+
+    /* a cycle difference within 1% passes (and is reported), beyond 1% fails */
+    late.off_by_cycles = 1;
+    assert_int_equal(regress_run(c, shared(), fake_backend, &late, RG_FAULT_NONE, &r, &e), 0);
+    assert_true(r.pass);
+    assert_int_equal(r.rtl_cycles, r.c_cycles + 1);
+    late.off_by_cycles = (int)(r.c_cycles / 50);
+    assert_int_equal(regress_run(c, shared(), fake_backend, &late, RG_FAULT_NONE, &r, &e), 0);
+    assert_false(r.pass);
+
+    /* the injected faults the command offers */
+    assert_int_equal(regress_run(c, shared(), fake_backend, &exact, RG_FAULT_OUTPUT, &r, &e), 0);
+    assert_false(r.pass);
+    assert_int_equal(r.n_diff, 1);
+    assert_int_equal(regress_run(c, shared(), fake_backend, &exact, RG_FAULT_CYCLES, &r, &e), 0);
+    assert_false(r.pass);
+    assert_true(r.outputs_equal);
+}
+
+/* Every case prepares (data, reference, cycles), including the two UltraNet layers, and
+ * the UltraNet conv4 reference agrees with the published feature map within FORMAT.md's
+ * tolerance (at most 0.11% of elements off by exactly one). */
+static void test_prepare_all(void **state)
+{
+    (void)state;
+    for (int i = 0; i < regress_case_count(); i++) {
+        const regress_case *c = regress_case_at(i);
+        regress_data d;
+        tf_err e;
+        if (regress_prepare(c, shared(), &d, &e))
+            fail_msg("%s", e.msg);
+        assert_true(d.c_cycles > 0);
+        if (c->src == RG_ULTRANET_CONV4) {
+            char p[1024];
+            snprintf(p, sizeof p, "%s/data/ultranet-ismart/featuremap/conv4_out.bin", shared());
+            tensor ref = {0, 0, 0, NULL};
+            if (tensor_load_f32(&ref, p, 64, 10, 20, 15.0, &e))
+                fail_msg("%s", e.msg);
+            size_t n = tensor_size(&ref), off = 0;
+            for (size_t k = 0; k < n; k++) {
+                int dlt = ref.d[k] - d.golden[k];
+                assert_true(dlt >= -1 && dlt <= 1);
+                off += dlt != 0;
+            }
+            assert_true(off * 1000 <= n * 11 / 10);
+            tensor_free(&ref);
+        }
+        regress_data_free(&d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_cycles_hand),
+        cmocka_unit_test(test_sac_golden),
+        cmocka_unit_test(test_catches_difference),
+        cmocka_unit_test(test_prepare_all),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
