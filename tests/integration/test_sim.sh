@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tf2sim sim as a user runs it: the TF2 engine on ResNet-50 (TF2's cycle formulas), the
+# published UltraNet foldings by name, --fold auto, the three output formats, the DB
+# record with the cycle-level columns, and a VCD trace.
+set -euo pipefail
+tf2sim=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# Engine: ResNet-50 on tf2_f10a. fc1000 is filter bound: 62 * 688 + 128 = 42,784 cycles;
+# conv1 (7x7/2 as 3x3/1 over 27 phase channels) 4 groups of 15,456; input read 3,876.
+"$tf2sim" sim --net resnet50 --arch engine --engine tf2_f10a --device f10a --format json --db sim.db > eng.json
+python3 - eng.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+L = {l["name"]: l for l in j["layers"]}
+assert j["arch"] == "engine" and j["engine"] == "tf2_f10a", j["arch"]
+fc = L["fc1000"]
+assert fc["total_cycles"] == 42784, fc
+assert fc["cycles"] == 63 * 128 and fc["stall_filter"] == 62 * (688 - 128), fc
+c1 = L["conv1"]
+assert c1["cycles"] == 4 * 15456 and c1["stall_feature"] == 3876, c1
+tot = sum(l["total_cycles"] for l in j["layers"])
+assert tot == j["interval_cycles"], (tot, j["interval_cycles"])
+assert j["interval_cycles"] == j["analytic"]["interval_cycles"]
+for k in ("interval_cycles", "latency_cycles", "fps"):
+    assert k in j
+for l in j["layers"]:
+    for k in ("name", "cycles", "stall_filter", "stall_feature", "stall_fifo_full", "stall_fifo_empty", "dsp", "bram18"):
+        assert k in l, (l["name"], k)
+print("engine resnet50: interval", j["interval_cycles"], "fps %.1f" % j["fps"])
+PY
+
+# Dataflow: the named UltraNet foldings. BJUT (all MVAU) is 460,800 cycles a frame in every
+# 3x3 layer; iSmart's DSP6 bottleneck is conv4..7 at 10*32*11*48 = 168,960; MixQ mixed_DP.
+for fold in ultranet_bjut:460800 ultranet_ismart:168960 ultranet_mixq_dp:0; do
+  name=${fold%%:*}; want=${fold##*:}
+  "$tf2sim" sim --net ultranet --fold "$name" --format json --db sim.db > "$name.json"
+  python3 - "$name.json" "$want" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1])); want = int(sys.argv[2])
+if want:
+    assert j["interval_cycles"] == want, (j["interval_cycles"], want)
+for l in j["layers"]:
+    assert l["total_cycles"] == j["interval_cycles"], (l["name"], l["total_cycles"], j["interval_cycles"])
+    assert abs(l["cycles"] - l["analytic_cycles"]) <= 0.01 * l["analytic_cycles"], l
+assert j["latency_cycles"] > j["interval_cycles"]
+print(sys.argv[1], "interval", j["interval_cycles"], "latency", j["latency_cycles"], "fps %.1f" % j["fps"])
+PY
+done
+python3 - ultranet_ismart.json ultranet_mixq_dp.json <<'PY'
+import json, sys
+ism = {l["name"]: l for l in json.load(open(sys.argv[1]))["layers"]}
+assert ism["conv1"]["schedule"] == "dsp6" and ism["conv0"]["schedule"] == "mvau", ism["conv1"]
+mq = {l["name"]: l for l in json.load(open(sys.argv[2]))["layers"]}
+assert mq["conv3"]["schedule"] == "fp" and mq["conv3"]["simd"] == 64 and mq["conv3"]["pe"] == 1
+PY
+
+# --fold auto, table and CSV
+"$tf2sim" sim --net ultranet --fold auto --db sim.db > auto.txt
+grep -q "^interval [0-9]* cycles" auto.txt
+grep -q "fifo_empty" auto.txt
+"$tf2sim" sim --net skynet --fold auto --format csv --db none > sky.csv
+head -1 sky.csv | grep -q "^layer,op,compute,filter_wait,feature_wait,fifo_full,fifo_empty,total,pe_util,dsp,bram18$"
+[ "$(wc -l < sky.csv)" -eq 17 ]
+
+# The DB: one run per sim, designs evaluated "cycle" with the cycle-level columns set
+python3 - sim.db <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+runs = db.execute("SELECT count(*) FROM runs WHERE command='sim'").fetchone()[0]
+assert runs == 5, runs
+rows = db.execute("SELECT evaluator, arch, interval_cycles, cycle_interval_cycles, cycle_latency_cycles FROM designs").fetchall()
+assert len(rows) == 5, rows
+for ev, arch, iv, civ, clat in rows:
+    assert ev == "cycle" and civ == iv and clat and clat >= civ, rows
+assert db.execute("SELECT count(*) FROM designs WHERE arch='engine'").fetchone()[0] == 1
+assert db.execute("SELECT cycles FROM layer_results l JOIN designs d ON d.id=l.design_id "
+                  "WHERE d.arch='engine' AND l.name='fc1000'").fetchone()[0] == 8064
+PY
+
+# VCD of a window of the ResNet-50 engine run and of the iSmart pipeline
+"$tf2sim" sim --net resnet50 --arch engine --trace eng.vcd --trace-window 0:50000 --db none > /dev/null
+grep -q '^\$enddefinitions \$end' eng.vcd
+grep -q 'filter_loader' eng.vcd
+grep -q '^#3876$' eng.vcd        # the input reader finishes, the filter preload starts
+"$tf2sim" sim --net ultranet --fold ultranet_ismart --trace df.vcd --trace-window 1000:2000 --db none > /dev/null
+grep -q '^#1000$' df.vcd
+! grep -q '^#2001$' df.vcd
+echo "test_sim: ok"
