@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Submits one sweep as a Slurm job array of N shards plus a merge job that runs after all
+# of them succeed.
+#   scripts/sweep_slurm.sh N OUT.db [sweep arguments...]
+# e.g. scripts/sweep_slurm.sh 64 results.db --net skynet --dsp 360
+# Shard k writes OUT.db.shardK-of-N; a failed or pre-empted task can be resubmitted
+# (a sweep resumes its unfinished run) and the merge is idempotent.
+# Options for sbatch (partition, account, time) come from SBATCH_* environment variables
+# or are added to the two sbatch lines below.
+set -euo pipefail
+if [ $# -lt 3 ]; then
+  echo "usage: $0 N OUT.db SWEEP-ARGS..." >&2
+  exit 2
+fi
+n=$1 out=$2
+shift 2
+case $n in ''|*[!0-9]*) echo "sweep_slurm: N must be a whole number >= 1 (got '$n')" >&2; exit 2;; esac
+command -v sbatch >/dev/null || { echo "sweep_slurm: sbatch not found (run on a Slurm login node)" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+tf2sim=${TF2SIM:-${TF2SIM_BUILD:-$root/build}/tf2sim}
+out=$(realpath -m "$out")
+args=$(printf '%q ' "$@")
+mkdir -p "$(dirname "$out")/slurm-logs"
+logs="$(dirname "$out")/slurm-logs"
+
+array_id=$(sbatch --parsable --array=1-"$n" --cpus-per-task=1 --job-name=tf2sim-sweep \
+  --output="$logs/shard-%a.out" --wrap \
+  "$tf2sim sweep $args --shard \${SLURM_ARRAY_TASK_ID}/$n --db $out.shard\${SLURM_ARRAY_TASK_ID}-of-$n --out $logs --format json")
+shards=""
+for k in $(seq 1 "$n"); do shards="$shards $out.shard$k-of-$n"; done
+merge_id=$(sbatch --parsable --dependency=afterok:"$array_id" --job-name=tf2sim-merge \
+  --output="$logs/merge.out" --wrap "$tf2sim merge $out $shards")
+echo "submitted shards as job array $array_id and the merge as job $merge_id; logs in $logs"
