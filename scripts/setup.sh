@@ -15,6 +15,7 @@ PACKAGES=(
   verilator libsystemc-dev                  # RTL model of the compute unit and its SystemC harness
   yosys                                     # synthesis counts for the resource model
   libjpeg62-turbo-dev                       # JPEG decoding of the DAC-SDC images
+  zlib1g-dev                                # gzip'd IDX files of Fashion-MNIST
   dataset-fashion-mnist                     # real data set for accuracy in the loop
   parallel                                  # sharded sweeps on one machine
   python3                                   # JSON checks in the integration tests

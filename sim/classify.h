@@ -1,0 +1,25 @@
+/* classify.h: top-1 of a classifier over an IDX data set (Fashion-MNIST), float reference or
+ * the post-training-quantised integer model, with a small worker pool. */
+#ifndef TF2SIM_CLASSIFY_H
+#define TF2SIM_CLASSIFY_H
+
+#include "error.h"
+#include "float_ref.h"
+#include "idx.h"
+#include "net.h"
+#include "ptq.h"
+
+typedef struct cls_data {
+    idx_u8 images, labels;
+} cls_data;
+
+/* <dir>/<prefix>-images-idx3-ubyte[.gz] and -labels-idx1-ubyte[.gz]; prefix "train" or "t10k".
+ * Checks that the image size matches the net input (1 channel, H x W). */
+int cls_data_load(cls_data *d, const char *dir, const char *prefix, const net *n, tf_err *e);
+void cls_data_free(cls_data *d);
+
+/* Correct predictions over the first `count` images: m != NULL -> integer model, else float. */
+int cls_eval(const net *n, const float_weights *fw, const ptq_model *m, const cls_data *d, int count, int threads,
+             int *correct, tf_err *e);
+
+#endif
