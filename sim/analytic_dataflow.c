@@ -2,6 +2,9 @@
 #include "analytic.h"
 #include "pe_array.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
+
 static uint64_t ceil_div_u(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 uint64_t analytic_layer_cycles(const layer *l, const layer_fold *f)
@@ -36,16 +39,67 @@ uint64_t analytic_stream_cycles(const layer *l, int lanes)
     return (uint64_t)l->hin * (uint64_t)l->win * per_pixel;
 }
 
-/* Input rows a layer must hold before it can produce its first output row. */
-static int rows_before_first_output(const layer *l)
+/* First-frame wavefront of a layer's output: the cycle its first output row is complete
+ * (t0), its last one (t1), and whether rows leave pixel by pixel (else all at once). */
+typedef struct wave {
+    double t0, t1;
+    double period; /* rows leave every `period` cycles from t0 (the last one at t1) */
+    bool pixel;
+} wave;
+
+static double dmax(double a, double b) { return a > b ? a : b; }
+
+/* Output wave of layer l (cycles per frame, items in rows or pixels) fed by `in` (input
+ * row r arrives at min(in->t0 + r in->period, in->t1)). A row of output can start when
+ * the last input row its window needs is in (a pixel-grain unit fed pixel by pixel, when
+ * the window's first pixels are in) and the previous row is done; so the first row ends
+ * at A(first needed row) + R, the last at max(first + (rows-1) R, A(last row) + tail),
+ * tail = the rows whose window reaches the last input row. */
+static wave layer_wave(const layer *l, const layer_fold *f, uint64_t cycles, const wave *in)
 {
-    if (l->op == OP_CONV || l->op == OP_MAXPOOL || l->op == OP_AVGPOOL) {
-        int r = l->k - l->pad;
-        return r > 1 ? r : 1;
+    wave w;
+    if (l->op == OP_FC || l->op == OP_GAP) {
+        w.t0 = w.t1 = in->t1 + (double)cycles;
+        w.period = 0;
+        w.pixel = false;
+        return w;
     }
-    if (l->op == OP_FC || l->op == OP_GAP)
-        return l->hin; /* needs the whole input */
-    return l->op == OP_REORG ? l->stride : 1;
+    int k = 1, s = 1, pad = 0;
+    if (l->op == OP_CONV || l->op == OP_MAXPOOL || l->op == OP_AVGPOOL) {
+        k = l->k;
+        s = l->stride;
+        pad = l->pad;
+    } else if (l->op == OP_REORG) {
+        k = s = l->stride;
+    }
+    bool pixel = !(layer_is_compute(l) && f->sched != SCHED_MVAU);
+    bool rows_in = layer_is_compute(l) && (f->sched == SCHED_FP || f->sched == SCHED_KP);
+    double rows = (double)(rows_in ? l->hin : l->hout);
+    double R = (double)cycles / rows;
+    double item = pixel ? R / (double)l->wout : R;
+    double period = in->period;
+    int nr0 = k - pad - 1;
+    if (nr0 < 0) nr0 = 0;
+    if (nr0 > l->hin - 1) nr0 = l->hin - 1;
+    double a0 = nr0 >= l->hin - 1 ? in->t1 : in->t0 + (double)nr0 * period; /* the first window's rows are in */
+    if (a0 > in->t1)
+        a0 = in->t1;
+    double start = a0;
+    if (pixel && in->pixel) { /* ... but its first pixels were in earlier */
+        double frac = (double)(k - pad) / (double)l->win;
+        start = a0 - period * (1.0 - (frac < 1.0 ? frac : 1.0));
+    }
+    w.t0 = pixel ? dmax(start + R, a0 + item) : a0 + R;
+    /* rows that cannot finish before the last input pixel: from the first row whose
+     * window reaches it, r* = ceil((H - K + pad) / s), to the end */
+    int rstar = (l->hin - k + pad + s - 1) / s;
+    if (rstar < 0) rstar = 0;
+    if (rstar > l->hout - 1) rstar = l->hout - 1;
+    double tail = pixel && in->pixel ? item + (double)(l->hout - 1 - rstar) * R : (double)(l->hout - rstar) * R;
+    w.t1 = dmax(w.t0 + (rows - 1.0) * R, in->t1 + tail);
+    w.period = dmax(R, period * (double)s);
+    w.pixel = pixel;
+    return w;
 }
 
 /* Channels per cycle on the stream leaving layer i: the PE of the nearest compute producer. */
@@ -66,7 +120,19 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
         return -1;
     if (perf_alloc(p, n->n_layers))
         return tf_errf(e, "out of memory");
-    uint64_t worst = 0, fill_sum = 0;
+    wave *wv = malloc(sizeof(wave) * (size_t)(n->n_layers > 0 ? n->n_layers : 1));
+    bool *consumed = calloc((size_t)(n->n_layers > 0 ? n->n_layers : 1), sizeof(bool));
+    if (!wv || !consumed) {
+        free(wv);
+        free(consumed);
+        perf_free(p);
+        return tf_errf(e, "out of memory");
+    }
+    /* the input DMA hands over a row of W pixels every W cycles */
+    const wave src = {.t0 = (double)n->in_w, .t1 = (double)n->in_h * (double)n->in_w, .period = (double)n->in_w,
+                      .pixel = false};
+    uint64_t worst = 0;
+    double latency = 0;
     for (int i = 0; i < n->n_layers; i++) {
         const layer *l = &n->layers[i];
         layer_perf *lp = &p->layers[i];
@@ -79,18 +145,34 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
             lp->cycles = analytic_stream_cycles(l, l->inputs[0] >= 0 ? stream_lanes(n, ds, l->inputs[0]) : 1);
             lp->pe_util = 1.0;
         }
-        lp->fill_cycles = ceil_div_u(lp->cycles * (uint64_t)rows_before_first_output(l),
-                                     (uint64_t)(l->hin > 0 ? l->hin : 1));
-        if (lp->fill_cycles > lp->cycles)
-            lp->fill_cycles = lp->cycles;
-        fill_sum += lp->fill_cycles;
+        wave in = src;
+        for (int k = 0; k < l->n_inputs; k++) { /* a join waits for its latest input */
+            const wave *w = l->inputs[k] < 0 ? &src : &wv[l->inputs[k]];
+            if (k == 0) {
+                in = *w;
+            } else {
+                in.t0 = dmax(in.t0, w->t0);
+                in.t1 = dmax(in.t1, w->t1);
+                in.period = dmax(in.period, w->period);
+                in.pixel = in.pixel && w->pixel;
+            }
+            if (l->inputs[k] >= 0)
+                consumed[l->inputs[k]] = true;
+        }
+        wv[i] = layer_wave(l, &ds->fold[i], lp->cycles, &in);
+        lp->fill_cycles = (uint64_t)(wv[i].t0 - in.t0 + 0.5);
         if (lp->cycles > worst) {
             worst = lp->cycles;
             p->slowest = i;
         }
     }
+    for (int i = 0; i < n->n_layers; i++)
+        if (!consumed[i] && wv[i].t1 > latency)
+            latency = wv[i].t1;
+    free(wv);
+    free(consumed);
     p->interval_cycles = worst;
-    p->latency_cycles = fill_sum + worst;
+    p->latency_cycles = (uint64_t)(latency + 0.5);
     p->fps = worst ? ds->clock_mhz * 1e6 / (double)worst : 0.0;
     return 0;
 }

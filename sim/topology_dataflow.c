@@ -332,18 +332,8 @@ static void destroy(df_sim *S)
     free(S->stack);
 }
 
-#include <stdio.h>
 static int deadlock(df_sim *S, tf_err *e)
 {
-    if (getenv("DFDEBUG"))
-        for (int ui = 0; ui < S->nu; ui++) {
-            df_unit *u = &S->u[ui];
-            fprintf(stderr, "%-22s fd %d pend %llu hn %d need %llu fr %u loaded %llu freed %llu cap %llu", u->name, u->frames_done,
-                    (unsigned long long)u->ad.pending, u->have_next, (unsigned long long)u->next.need, u->next.frame,
-                    (unsigned long long)(u->fl.n_in ? u->fl.loaded[0] : 0), (unsigned long long)u->fl.freed, (unsigned long long)u->fl.cap);
-            for (int k = 0; k < u->fl.n_in; k++) fprintf(stderr, " in%d %llu/%llu", k, (unsigned long long)u->fl.in[k]->count, (unsigned long long)u->fl.in[k]->cap);
-            fprintf(stderr, "\n");
-        }
     const char *waiting = "?", *blocked = NULL;
     for (int ui = 1; ui < S->nu; ui++) {
         df_unit *u = &S->u[ui];
