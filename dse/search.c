@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const STRAT_NAMES[] = {"auto", "frontier", "greedy", "exhaustive"};
+static const char *const STRAT_NAMES[] = {"auto", "frontier", "greedy", "exhaustive", "anneal"};
 
 const char *strategy_name(strategy_kind s)
 {
@@ -13,7 +13,7 @@ const char *strategy_name(strategy_kind s)
 
 int strategy_parse(const char *s, strategy_kind *out)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < (int)(sizeof STRAT_NAMES / sizeof *STRAT_NAMES); i++)
         if (strcmp(s, STRAT_NAMES[i]) == 0) {
             *out = (strategy_kind)i;
             return 0;
@@ -21,36 +21,44 @@ int strategy_parse(const char *s, strategy_kind *out)
     return -1;
 }
 
-/* Evaluates the design made of option idx[k] for each compute layer k, and emits it
- * when it fits the budget and belongs to this shard. */
-static int eval_choice(search_ctx *c, design *ds, const int *idx, bool *feasible, uint64_t *interval, tf_err *e)
+int search_eval_design(search_ctx *c, const design *ds, evaluation *ev, tf_err *e)
 {
     if (c->stop && *c->stop) {
         c->stopped = 1;
         return tf_errf(e, "interrupted");
     }
     long index = c->candidates++;
+    if (evaluate_analytic(c->n, ds, c->dv, c->b, ev, e))
+        return -1;
+    c->evaluated++;
+    int rc = 0;
+    bool mine = c->shard_n <= 1 || index % c->shard_n == c->shard_k - 1;
+    if (ev->feasible && mine) {
+        c->emitted++;
+        if (ev->p.fps > c->best_fps)
+            c->best_fps = ev->p.fps;
+        rc = c->emit(c->emit_ctx, ds, ev, e);
+    }
+    if (c->progress)
+        c->progress(c->progress_ctx, c->evaluated, c->emitted, c->total, c->best_fps);
+    if (rc)
+        evaluation_free(ev);
+    return rc;
+}
+
+/* Evaluates the design made of option idx[k] for each compute layer k. */
+static int eval_choice(search_ctx *c, design *ds, const int *idx, bool *feasible, uint64_t *interval, tf_err *e)
+{
     for (int k = 0; k < c->sp->n; k++)
         ds->fold[c->sp->ls[k].layer] = c->sp->ls[k].opt[idx[k]].f;
     evaluation ev;
-    if (evaluate_analytic(c->n, ds, c->dv, c->b, &ev, e))
+    if (search_eval_design(c, ds, &ev, e))
         return -1;
-    c->evaluated++;
     *feasible = ev.feasible;
     if (interval)
         *interval = ev.p.interval_cycles;
-    int rc = 0;
-    bool mine = c->shard_n <= 1 || index % c->shard_n == c->shard_k - 1;
-    if (ev.feasible && mine) {
-        c->emitted++;
-        if (ev.p.fps > c->best_fps)
-            c->best_fps = ev.p.fps;
-        rc = c->emit(c->emit_ctx, ds, &ev, e);
-    }
     evaluation_free(&ev);
-    if (c->progress)
-        c->progress(c->progress_ctx, c->evaluated, c->emitted, c->total, c->best_fps);
-    return rc;
+    return 0;
 }
 
 static int cmp_u64_desc(const void *a, const void *b)
@@ -207,7 +215,7 @@ int search_exhaustive(search_ctx *c, double limit, tf_err *e)
     return rc;
 }
 
-int search_run(search_ctx *c, strategy_kind s, double limit, tf_err *e)
+int search_run(search_ctx *c, strategy_kind s, double limit, unsigned long seed, tf_err *e)
 {
     switch (s) {
     case STRAT_FRONTIER:
@@ -216,12 +224,14 @@ int search_run(search_ctx *c, strategy_kind s, double limit, tf_err *e)
         return search_greedy(c, e);
     case STRAT_EXHAUSTIVE:
         return search_exhaustive(c, limit, e);
+    case STRAT_ANNEAL:
+        return search_anneal(c, seed, e);
     case STRAT_AUTO:
     default:
         if (c->sp->size <= limit)
             return search_exhaustive(c, limit, e);
-        if (search_frontier(c, e))
+        if (search_frontier(c, e) || search_greedy(c, e))
             return -1;
-        return search_greedy(c, e);
+        return search_anneal(c, seed, e);
     }
 }

@@ -6,6 +6,7 @@
  *  greedy     slowest-layer-first: start minimal, speed up the bottleneck layer one
  *             option at a time until the budget stops it (FINN-style balancing).
  *  exhaustive every combination; only for spaces up to `limit` designs.
+ *  anneal     simulated annealing (GSL gsl_siman) over option indices, seeded.
  * Designs over budget are evaluated and counted but not emitted.
  *
  * Every strategy is deterministic: the same space gives the same candidates in the
@@ -43,9 +44,10 @@ typedef struct search_ctx {
     long emitted;                  /* designs within budget handed to emit */
     double best_fps;
     int stopped;                   /* 1 if *stop ended the search */
+    double anneal_scale;           /* annealing: cycles that count as energy 1 */
 } search_ctx;
 
-typedef enum strategy_kind { STRAT_AUTO, STRAT_FRONTIER, STRAT_GREEDY, STRAT_EXHAUSTIVE } strategy_kind;
+typedef enum strategy_kind { STRAT_AUTO, STRAT_FRONTIER, STRAT_GREEDY, STRAT_EXHAUSTIVE, STRAT_ANNEAL } strategy_kind;
 
 const char *strategy_name(strategy_kind s);
 int strategy_parse(const char *s, strategy_kind *out);
@@ -53,7 +55,13 @@ int strategy_parse(const char *s, strategy_kind *out);
 int search_frontier(search_ctx *c, tf_err *e);
 int search_greedy(search_ctx *c, tf_err *e);
 int search_exhaustive(search_ctx *c, double limit, tf_err *e);
-/* auto: exhaustive when the space has at most `limit` designs, else frontier + greedy. */
-int search_run(search_ctx *c, strategy_kind s, double limit, tf_err *e);
+int search_anneal(search_ctx *c, unsigned long seed, tf_err *e);
+/* auto: exhaustive when the space has at most `limit` designs, else frontier, greedy
+ * and annealing (with `seed`). */
+int search_run(search_ctx *c, strategy_kind s, double limit, unsigned long seed, tf_err *e);
+
+/* Evaluates the design as it stands in ds: counts it, emits it when within budget and
+ * in this shard. The caller frees ev. (For strategies that build designs themselves.) */
+int search_eval_design(search_ctx *c, const design *ds, evaluation *ev, tf_err *e);
 
 #endif

@@ -31,7 +31,8 @@ static const char HELP[] =
     "  --bitw DIGITS     one weight-bit digit per compute layer, e.g. 844444448\n"
     "  --bita DIGITS     one activation-bit digit per compute layer, e.g. 844444444\n"
     "  --clock MHz       fabric clock for fps (default: the device's)\n"
-    "  --strategy S      auto | frontier | greedy | exhaustive (default auto)\n"
+    "  --strategy S      auto | frontier | greedy | exhaustive | anneal (default auto)\n"
+    "  --seed N          random seed of the annealing (default 1; same seed, same designs)\n"
     "  --limit N         largest space searched exhaustively (default 200000)\n"
     "  --db FILE         results database (default results.db)\n"
     "  --out DIR         folder for the plots (default .)\n"
@@ -46,6 +47,7 @@ typedef struct sweep_opts {
     int wbits, abits;
     long dsp, bram, lut, ff, top, batch;
     int shard_k, shard_n;
+    unsigned long seed;
     double clock, limit;
     strategy_kind strategy;
     out_format fmt;
@@ -134,6 +136,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         {"db", required_argument, 0, 'o'},    {"out", required_argument, 0, 'O'},
         {"top", required_argument, 0, 't'},   {"format", required_argument, 0, 'f'},
         {"shard", required_argument, 0, 'S'}, {"batch", required_argument, 0, 'T'},
+        {"seed", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->device = "ultra96v2";
@@ -142,6 +145,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
     o->top = 20;
     o->limit = 200000;
     o->batch = 500;
+    o->seed = 1;
     o->dsp = o->bram = o->lut = o->ff = -1;
     optind = 1;
     opterr = 0;
@@ -161,13 +165,14 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &o->clock, e)) return -1; break;
         case 's':
             if (strategy_parse(optarg, &o->strategy))
-                return tf_errf(e, "--strategy: '%s' is not one of auto, frontier, greedy, exhaustive", optarg);
+                return tf_errf(e, "--strategy: '%s' is not one of auto, frontier, greedy, exhaustive, anneal", optarg);
             break;
         case 'L': if (cli_parse_long("--limit", optarg, 1, 100000000, &v, e)) return -1; o->limit = (double)v; break;
         case 'o': o->db = optarg; break;
         case 'O': o->out = optarg; break;
         case 't': if (cli_parse_long("--top", optarg, 0, 1000000, &o->top, e)) return -1; break;
         case 'T': if (cli_parse_long("--batch", optarg, 1, 1000000, &o->batch, e)) return -1; break;
+        case 'R': if (cli_parse_long("--seed", optarg, 0, 4294967295L, &v, e)) return -1; o->seed = (unsigned long)v; break;
         case 'S': {
             int n1 = 0;
             char c1;
@@ -357,10 +362,10 @@ int cmd_sweep(int argc, char **argv)
     /* The sweep's meaning, not its spelling: an unfinished run with the same key resumes. */
     char bw[NET_MAX_LAYERS + 1], ba[NET_MAX_LAYERS + 1];
     net_bit_digits(&n, bw, ba, sizeof bw);
-    json_t *rk = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:f,s:s,s:f,s:i,s:i}", "net", n.name, "net_macs",
+    json_t *rk = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:f,s:s,s:f,s:i,s:i,s:I}", "net", n.name, "net_macs",
                            (json_int_t)n.macs, "bitw", bw, "bita", ba, "device", dv.name, "budget", budget_js,
                            "clock_mhz", base.clock_mhz, "strategy", strategy_name(o.strategy), "limit", o.limit,
-                           "shard_k", o.shard_k, "shard_n", o.shard_n);
+                           "shard_k", o.shard_k, "shard_n", o.shard_n, "seed", (json_int_t)o.seed);
     char *resume_key = json_dumps(rk, JSON_SORT_KEYS | JSON_COMPACT);
     json_decref(rk);
     run_info ri = {.command = "sweep", .args = args, .net = n.name, .device = dv.name,
@@ -386,7 +391,7 @@ int cmd_sweep(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    int src = search_run(&sc, o.strategy, o.limit, &e);
+    int src = search_run(&sc, o.strategy, o.limit, o.seed, &e);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (pg.on)

@@ -45,7 +45,7 @@ static uint64_t run(const net *n, const device *dv, const budget *b, strategy_ki
     assert_int_equal(space_build(&sp, n, &base, dv, &e), 0);
     collect c = {.b = b};
     search_ctx sc = {.n = n, .dv = dv, .b = b, .base = &base, .sp = &sp, .emit = on_design, .emit_ctx = &c};
-    if (search_run(&sc, s, 1e7, &e))
+    if (search_run(&sc, s, 1e7, 7, &e))
         fail_msg("%s", e.msg);
     assert_int_equal(c.violations, 0);
     assert_int_equal(c.n, sc.emitted);
@@ -98,10 +98,15 @@ static void test_ultranet_budgets_respected(void **state)
     b.dsp = 120;
     b.bram18 = 150;
     long ng, nf;
+    long na;
     uint64_t g = run(&n, &dv, &b, STRAT_GREEDY, &ng);
     uint64_t f = run(&n, &dv, &b, STRAT_FRONTIER, &nf);
-    assert_true(ng > 5 && nf > 5);
+    uint64_t a = run(&n, &dv, &b, STRAT_ANNEAL, &na);
+    assert_true(ng > 5 && nf > 5 && na > 5);
     assert_true(f <= g); /* the exact strategy is never worse than greedy */
+    assert_true(f <= a);
+    /* Annealing finds a design within 25% of the exact best interval. */
+    assert_true((double)a <= 1.25 * (double)f);
     net_free(&n);
 }
 
