@@ -72,7 +72,7 @@ expect_error "foreign.db: not a tf2sim results database" pareto --db foreign.db
 expect_error "missing.db: cannot open results database" pareto --db missing.db
 test ! -e missing.db || { echo "FAIL: pareto created missing.db"; fails=$((fails + 1)); }
 expect_error "--objectives: unknown objective 'speed'" pareto --db foreign.orig --objectives speed,dsp
-expect_error "unknown command 'swep' (commands: sweep, pareto" swep
+expect_error "unknown command 'swep' (commands: .*sweep, .*pareto" swep
 
 echo "$((28 - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
