@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "cycle_check.h"
 #include "evaluate.h"
 #include "plot.h"
 #include "results.h"
@@ -446,6 +447,12 @@ int cmd_sweep(int argc, char **argv)
         if (r->fps > best->fps || (r->fps == best->fps && (r->dsp < best->dsp || (r->dsp == best->dsp && r->bram18 < best->bram18))))
             best = r;
     }
+    /* -- cycle-level re-check of the best designs (dse/cycle_check.h, issue 3) -- */
+    cycle_check_row cchk[SWEEP_CYCLE_CHECK];
+    int n_cchk = 0;
+    if (cycle_check_top(st, &rows, SWEEP_CYCLE_CHECK, &n, &dv, cchk, &n_cchk, &e))
+        goto fail;
+    /* -- end of the cycle-level re-check -- */
     double bound = packing_bound_cycles(&n, &dv, b.dsp);
     char png_dsp[1200], png_bram[1200], title[256];
     snprintf(png_dsp, sizeof png_dsp, "%s/sweep_%s_%s_fps_dsp.png", o.out, n.name, dv.name);
@@ -485,6 +492,15 @@ int cmd_sweep(int argc, char **argv)
         json_object_set_new(j, "resumed", json_boolean(saved_before > 0 || resumed));
         json_object_set_new(j, "bound_cycles", json_real(bound));
         json_object_set_new(j, "bound_ratio", json_real(best->interval_cycles / bound));
+        json_t *jc = json_array(); /* -- cycle-level re-check (issue 3) -- */
+        for (int i = 0; i < n_cchk; i++)
+            json_array_append_new(jc, json_pack("{s:I,s:I,s:I,s:I,s:I,s:f}", "id", (json_int_t)cchk[i].id,
+                                                "interval_cycles", (json_int_t)cchk[i].interval_cycle,
+                                                "latency_cycles", (json_int_t)cchk[i].latency_cycle,
+                                                "analytic_interval_cycles", (json_int_t)cchk[i].interval_analytic,
+                                                "analytic_latency_cycles", (json_int_t)cchk[i].latency_analytic,
+                                                "interval_rel", cchk[i].interval_rel));
+        json_object_set_new(j, "cycle_check", jc);
         if (o.shard_n > 1)
             json_object_set_new(j, "shard", json_pack("{s:i,s:i}", "k", o.shard_k, "n", o.shard_n));
         json_print(j, stdout);
@@ -504,6 +520,11 @@ int cmd_sweep(int argc, char **argv)
                (unsigned long long)best->latency_cycles, best->dsp, best->bram18, best->lut, best->ff);
         printf("packing lower bound %.0f cycles (all MACs at their products per DSP over %d DSPs): "
                "best is %.3fx the bound\n", bound, b.dsp, best->interval_cycles / bound);
+        for (int i = 0; i < n_cchk; i++) /* -- cycle-level re-check (issue 3) -- */
+            printf("cycle-level check of #%lld: interval %llu cycles (analytic %llu, %+.2f%%), latency %llu (analytic %llu)\n",
+                   (long long)cchk[i].id, (unsigned long long)cchk[i].interval_cycle,
+                   (unsigned long long)cchk[i].interval_analytic, 100.0 * cchk[i].interval_rel,
+                   (unsigned long long)cchk[i].latency_cycle, (unsigned long long)cchk[i].latency_analytic);
         table_print(&lt, FMT_TABLE, stdout);
         printf("\nPareto front, fps vs dsp (%zu designs%s):\n", json_array_size(front),
                o.top && (long)json_array_size(front) > o.top ? ", cheapest shown; --top 0 for all" : "");

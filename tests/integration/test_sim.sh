@@ -88,4 +88,22 @@ grep -q '^#3876$' eng.vcd        # the input reader finishes, the filter preload
 "$tf2sim" sim --net ultranet --fold ultranet_ismart --trace df.vcd --trace-window 1000:2000 --db none > /dev/null
 grep -q '^#1000$' df.vcd
 ! grep -q '^#2001$' df.vcd
+# tf2sim sweep re-checks its best designs with the cycle-level model and stores the result
+"$tf2sim" sweep --net ultranet --dsp 360 --db sweep.db --out . --format json > sweep.json
+python3 - sweep.json sweep.db <<'PY'
+import json, sqlite3, sys
+j = json.load(open(sys.argv[1]))
+cc = j["cycle_check"]
+assert len(cc) == 3, cc
+assert cc[0]["id"] == j["best"]["id"], (cc[0], j["best"]["id"])
+for c in cc:
+    assert abs(c["interval_rel"]) <= 0.01, c
+db = sqlite3.connect(sys.argv[2])
+rows = db.execute("SELECT id, cycle_interval_cycles, cycle_latency_cycles FROM designs "
+                  "WHERE cycle_interval_cycles IS NOT NULL").fetchall()
+assert sorted(r[0] for r in rows) == sorted(c["id"] for c in cc), rows
+for i, civ, clat in rows:
+    c = [c for c in cc if c["id"] == i][0]
+    assert civ == c["interval_cycles"] and clat == c["latency_cycles"]
+PY
 echo "test_sim: ok"
