@@ -1,6 +1,8 @@
 /* adder.c: write-back of finished pixels (see adder.h). */
 #include "adder.h"
 
+#include <string.h>
+
 void adder_init(adder *a, fifo **out, int n_out, uint32_t latency)
 {
     a->n_out = n_out;
@@ -8,6 +10,12 @@ void adder_init(adder *a, fifo **out, int n_out, uint32_t latency)
     a->pending = 0;
     a->written = 0;
     a->latency = latency;
+}
+
+void adder_stats(const adder *a, block_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->tokens_out = a->written;
 }
 
 bool adder_step(adder *a, uint64_t now)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "block.h"
 #include "fifo.h"
 
 typedef struct adder {
@@ -29,5 +30,7 @@ static inline void adder_accept(adder *a, uint64_t pixels) { a->pending += pixel
 /* Writes what every consumer has room for at cycle now; true if anything moved. */
 bool adder_step(adder *a, uint64_t now);
 static inline uint64_t adder_next_event(const adder *a) { (void)a; return UINT64_MAX; }
+/* Pixels written. */
+void adder_stats(const adder *a, block_stats *s);
 
 #endif

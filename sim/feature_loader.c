@@ -29,6 +29,13 @@ bool feature_loader_step(feature_loader *f, uint64_t now)
     return moved;
 }
 
+void feature_loader_stats(const feature_loader *f, block_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->tokens_in = f->tokens_in;
+    s->items = f->freed;
+}
+
 bool feature_loader_has(const feature_loader *f, uint64_t abs_need)
 {
     for (int i = 0; i < f->n_in; i++)

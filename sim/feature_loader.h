@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "block.h"
 #include "design.h"
 #include "fifo.h"
 #include "net.h"
@@ -34,6 +35,8 @@ bool feature_loader_step(feature_loader *f, uint64_t now);
 bool feature_loader_has(const feature_loader *f, uint64_t abs_need);
 /* Releases pixels up to `abs_to` (cumulative). */
 void feature_loader_free(feature_loader *f, uint64_t abs_to);
+/* Tokens taken in (items: pixels released). */
+void feature_loader_stats(const feature_loader *f, block_stats *s);
 /* The loader acts only when a FIFO changes: no event of its own. */
 static inline uint64_t feature_loader_next_event(const feature_loader *f) { (void)f; return UINT64_MAX; }
 

@@ -36,6 +36,14 @@ uint64_t filter_loader_start(filter_loader *f, uint64_t now, long slot, uint64_t
     return f->done_at;
 }
 
+void filter_loader_stats(const filter_loader *f, block_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->t[BS_BUSY] = f->busy_cycles;
+    s->items = f->loads;
+    s->tokens_out = f->words;
+}
+
 bool filter_loader_step(filter_loader *f, uint64_t now)
 {
     if (f->loading && now >= f->done_at) {

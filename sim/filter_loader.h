@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "block.h"
 #include "ddr.h"
 
 typedef struct filter_loader {
@@ -30,6 +31,8 @@ uint64_t filter_loader_start(filter_loader *f, uint64_t now, long slot, uint64_t
 static inline uint64_t filter_loader_next_event(const filter_loader *f) { return f->loading ? f->done_at : UINT64_MAX; }
 /* Advances to now; true when a load completed. */
 bool filter_loader_step(filter_loader *f, uint64_t now);
+/* Cycles spent loading (busy), loads (items), words moved (tokens_out). */
+void filter_loader_stats(const filter_loader *f, block_stats *s);
 /* Cycles a load of `words_per_pe` words takes on its own. */
 uint64_t filter_loader_cycles(const filter_loader *f, uint64_t words_per_pe);
 

@@ -13,6 +13,13 @@ void scheduler_init(scheduler *s, const sched_params *p, int frames)
     s->frame_pixels = (uint64_t)p->hin * (uint64_t)p->win;
 }
 
+void scheduler_stats(const scheduler *s, block_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->t[BS_BUSY] = s->words;
+    st->items = (uint64_t)s->frame;
+}
+
 bool scheduler_next(scheduler *s, sched_item *it)
 {
     const sched_params *p = &s->p;

@@ -53,6 +53,8 @@ void scheduler_init(scheduler *s, const sched_params *p, int frames);
 /* The next item, or false when every frame has been issued. */
 bool scheduler_next(scheduler *s, sched_item *it);
 static inline uint64_t scheduler_frame_pixels(const scheduler *s) { return s->frame_pixels; }
+/* Control words issued (busy cycles when the array never waits). */
+void scheduler_stats(const scheduler *s, block_stats *st);
 
 /* Engine slot: one output-channel group of one layer (or a filterless pass). */
 typedef struct engine_slot {

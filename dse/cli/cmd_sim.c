@@ -185,8 +185,9 @@ static int make_design(const sim_opts *o, design *ds, net *n, const device *dv, 
             design_free(ds);
             return -1;
         }
-        if (ds->arch == ARCH_ENGINE && !o->arch_given) {
-            /* an engine fold carries its own engine block (or the defaults) */
+        if (ds->arch == ARCH_ENGINE && ds->eng.n_vector == 0 && engine_params_load_named(&ds->eng, o->engine, e)) {
+            design_free(ds); /* an engine fold without an "engine" block runs on --engine */
+            return -1;
         }
     } else if (o->arch == ARCH_ENGINE) {
         if (o->fold)
