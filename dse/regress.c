@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "analytic.h"
+#include "cycle.h"
 #include "tensor.h"
 
 /* name, cin, cout, h, w, k, stride, pad, dw, simd, pe, wbits, abits, sac, pack, requant, relu */
@@ -84,17 +85,19 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* --- the C cycle model ------------------------------------------------------------------
- * The compute unit walks output rows; a row issues OW*NF*K*K*CFL control words back to
- * back (analytic_layer_cycles / OH, the MVAU closed form). Row oy may start only when the
- * line buffer holds input rows up to min(H, oy*s - pad + K); input words arrive one per
- * cycle (W*CF per row), and row r may be written only while r < low(oy) + K + 1 (the
- * K+1-row line buffer; low(oy) = max(0, oy*s - pad) is the lowest row row oy needs).
- * Edge numbering: `start` is edge 0; the first input word and the first control word can
- * go at edge 1; a row whose last word lands at edge c is visible to the scheduler at c+1;
- * a finished output row frees its line-buffer rows from the next edge. After the last
+/* --- cycles ------------------------------------------------------------------------------
+ * Closed form of the compute unit's timing (kept beside the cycle-level model as a check).
+ * The unit walks output rows; a row issues OW*NF*K*K*CFL control words back to back
+ * (analytic_layer_cycles / OH, the MVAU closed form). Row oy may start only when the line
+ * buffer holds input rows up to min(H, oy*s - pad + K), and the frame's last pixel only
+ * when the whole input is in. Input pixels arrive one per cycle (W per row), and row r may
+ * be written only while r < low(oy) + NR (NR = cu_linebuf_rows; low(oy) = max(0,
+ * oy*s - pad), the lowest row output row oy needs).
+ * Edge numbering: `start` is edge 0; the first pixel and the first control word can go
+ * at edge 1; a row whose last pixel lands at edge c is visible to the scheduler at c+1; a
+ * finished output row frees its line-buffer rows from the next edge. After the last
  * control word (edge L) the word passes the RAM read, the PE array, the accumulator, the
- * BN multiply and the clip stages (5 registers) and is handed over at edge L + 6. */
+ * BN multiply and the clip registers and is handed over at edge L + REGRESS_PIPE_DEPTH. */
 uint64_t regress_expected_cycles(const cu_layer *l)
 {
     layer ly;
@@ -111,12 +114,11 @@ uint64_t regress_expected_cycles(const cu_layer *l)
     ly.pad = l->pad;
     ly.groups = l->depthwise ? l->cin : 1;
     layer_fold f = {.simd = l->simd, .pe = l->pe, .sched = SCHED_MVAU, .kp = 1, .np = 1, .kpf = 1};
-    uint64_t trow = analytic_layer_cycles(&ly, &f) / (uint64_t)l->oh;
-    int lin = l->depthwise ? l->pe : l->simd;
-    uint64_t words_per_row = (uint64_t)l->w * (uint64_t)(l->cin / lin);
-    int nr = l->k + 1;
+    uint64_t trow = analytic_layer_cycles(&ly, &f) / (uint64_t)l->oh, pp = trow / (uint64_t)l->ow;
+    uint64_t words_per_row = (uint64_t)l->w;
+    int nr = cu_linebuf_rows(l);
 
-    uint64_t *crow = calloc((size_t)l->h, sizeof *crow); /* edge of each row's last word */
+    uint64_t *crow = calloc((size_t)l->h, sizeof *crow); /* edge of each row's last pixel */
     uint64_t *erow = calloc((size_t)l->oh, sizeof *erow); /* first edge after each output row */
     if (!crow || !erow) {
         free(crow);
@@ -124,11 +126,11 @@ uint64_t regress_expected_cycles(const cu_layer *l)
         return 0;
     }
     int rows = 0;
-    uint64_t last_word = 0, prev_end = 1;
+    uint64_t last_word = 0, prev_end = 1, total = 0;
     for (int oy = 0; oy < l->oh; oy++) {
         int need = oy * l->stride - l->pad + l->k;
-        if (need > l->h)
-            need = l->h;
+        if (need > l->h || oy == l->oh - 1)
+            need = l->h; /* the last output row also drains the rest of the input */
         while (rows < need) {
             int r = rows, oys = 0;
             while (oys < l->oh && (oys * l->stride - l->pad > 0 ? oys * l->stride - l->pad : 0) + nr <= r)
@@ -139,16 +141,79 @@ uint64_t regress_expected_cycles(const cu_layer *l)
             crow[r] = last_word;
             rows++;
         }
+        int row_need = oy * l->stride - l->pad + l->k;
+        if (row_need > l->h)
+            row_need = l->h;
         uint64_t s = prev_end;
-        if (need > 0 && crow[need - 1] + 1 > s)
-            s = crow[need - 1] + 1;
+        if (row_need > 0 && crow[row_need - 1] + 1 > s)
+            s = crow[row_need - 1] + 1;
+        if (oy == l->oh - 1) { /* the last pixel waits for the whole input */
+            uint64_t last_pix = s + (uint64_t)(l->ow - 1) * pp;
+            if (crow[l->h - 1] + 1 > last_pix)
+                last_pix = crow[l->h - 1] + 1;
+            total = last_pix + pp - 1 + REGRESS_PIPE_DEPTH;
+        }
         erow[oy] = s + trow;
         prev_end = erow[oy];
     }
-    uint64_t total = erow[l->oh - 1] - 1 + 6;
     free(crow);
     free(erow);
     return total;
+}
+
+/* The layer on the C cycle-level model (sim/cycle.h, dataflow topology, one frame): a
+ * one-layer net held in memory, MVAU schedule. Returns 0 when the model fails. */
+uint64_t regress_cmodel_cycles(const cu_layer *l, tf_err *e)
+{
+    layer ly;
+    memset(&ly, 0, sizeof ly);
+    snprintf(ly.name, sizeof ly.name, "conv");
+    ly.op = OP_CONV;
+    ly.n_inputs = 1;
+    ly.inputs[0] = -1;
+    ly.cin = l->cin;
+    ly.hin = l->h;
+    ly.win = l->w;
+    ly.cout = l->cout;
+    ly.hout = l->oh;
+    ly.wout = l->ow;
+    ly.k = l->k;
+    ly.stride = l->stride;
+    ly.pad = l->pad;
+    ly.groups = l->depthwise ? l->cin : 1;
+    ly.wbits = ly.abits = 8;
+    ly.macs = (uint64_t)l->oh * (uint64_t)l->ow * (uint64_t)l->cout * (uint64_t)(l->depthwise ? 1 : l->cin) *
+              (uint64_t)(l->k * l->k);
+    ly.weights = (uint64_t)l->cout * (uint64_t)(l->depthwise ? 1 : l->cin) * (uint64_t)(l->k * l->k);
+    net n;
+    memset(&n, 0, sizeof n);
+    snprintf(n.name, sizeof n.name, "regress");
+    n.in_c = l->cin;
+    n.in_h = l->h;
+    n.in_w = l->w;
+    n.in_bits = 8;
+    n.n_layers = 1;
+    n.layers = &ly;
+    n.n_compute = 1;
+    n.macs = ly.macs;
+    n.weights = ly.weights;
+    layer_fold f = {.simd = l->simd, .pe = l->pe, .sched = SCHED_MVAU, .kp = 1, .np = 1, .kpf = 1};
+    design ds;
+    memset(&ds, 0, sizeof ds);
+    ds.arch = ARCH_DATAFLOW;
+    ds.clock_mhz = 200;
+    ds.n_layers = 1;
+    ds.fold = &f;
+    ds.fifo_depth = 128;
+    cycle_opts o;
+    cycle_opts_default(&o);
+    o.frames = 1;
+    perf p;
+    cycle_info ci;
+    if (cycle_simulate(&n, &ds, &o, &p, &ci, e))
+        return 0;
+    perf_free(&p);
+    return ci.sim_cycles;
 }
 
 /* --- data -------------------------------------------------------------------------------- */
@@ -299,7 +364,13 @@ int regress_prepare(const regress_case *c, const char *shared_dir, regress_data 
         regress_data_free(d);
         return tf_err_prefix(e, "case %s", c->name);
     }
-    d->c_cycles = regress_expected_cycles(l);
+    d->closed_cycles = regress_expected_cycles(l);
+    uint64_t cm = regress_cmodel_cycles(l, e);
+    if (!cm) {
+        regress_data_free(d);
+        return tf_err_prefix(e, "case %s: C cycle-level model", c->name);
+    }
+    d->c_cycles = cm + REGRESS_PIPE_DEPTH;
     d->c_seconds = now_s() - t0;
     return 0;
 }
@@ -319,6 +390,7 @@ int regress_run(const regress_case *c, const char *shared_dir, regress_backend b
     if (fault == RG_FAULT_CYCLES)
         d.c_cycles += d.c_cycles / 50 + 1;
     r->c_cycles = d.c_cycles;
+    r->closed_cycles = d.closed_cycles;
     r->c_seconds = d.c_seconds;
     r->n_outputs = (long)ny;
     r->first_diff = -1;

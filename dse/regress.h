@@ -6,9 +6,11 @@
  *   - outputs: the bit-accurate C numerics (sim/numerics_mixq.h mixq_conv_acc and
  *     mixq_requant1 for MAC; the TF2 shift-accumulate rule of tf2-engine.md §2.3 in
  *     regress_golden.c for SAC) against the RTL, element by element;
- *   - cycles: the C model count (regress_expected_cycles: the MVAU closed form of
- *     sim/analytic.h per output row, plus the line-buffer fill and stalls and the
- *     pipeline depth of rtl/compute_unit.v) against the RTL's cycle counter;
+ *   - cycles: the C cycle-level model (sim/cycle.h cycle_simulate on a one-layer net of
+ *     the case, dataflow topology, one frame: the cycle its last control word issues)
+ *     plus the RTL's output pipeline (REGRESS_PIPE_DEPTH registers after the last control
+ *     word), against the RTL's cycle counter; a closed form of the same timing
+ *     (regress_expected_cycles) is computed beside it as a cross-check;
  *   - wall time of each side.
  * A case passes when every output is equal and the cycle counts differ by at most 1%. */
 #ifndef TF2SIM_REGRESS_H
@@ -49,10 +51,15 @@ int regress_case_count(void);
 const regress_case *regress_case_at(int i);
 int regress_case_find(const char *name); /* index or -1 */
 
+/* Registers between the last control word and the hand-over of the last output word:
+ * RAM read, PE array, accumulator, BN multiply, clip (rtl/compute_unit.v), + 1 edge. */
+#define REGRESS_PIPE_DEPTH 6
+
 typedef struct regress_data {
     cu_job job;         /* inputs for the RTL (arrays owned here); job.y is the RTL output */
     int32_t *golden;    /* [cout][oh][ow] from the C numerics */
-    uint64_t c_cycles;  /* C model */
+    uint64_t c_cycles;  /* C cycle-level model + REGRESS_PIPE_DEPTH */
+    uint64_t closed_cycles; /* closed form (regress_expected_cycles) */
     double c_seconds;   /* wall time of the C side (numerics + cycle model) */
 } regress_data;
 
@@ -61,8 +68,11 @@ typedef struct regress_data {
 int regress_prepare(const regress_case *c, const char *shared_dir, regress_data *d, tf_err *e);
 void regress_data_free(regress_data *d);
 
-/* C model cycles of one layer on the compute unit (see the top comment). */
+/* Closed form of the compute unit's cycles for one layer (see regress.c). */
 uint64_t regress_expected_cycles(const cu_layer *l);
+
+/* The same layer on the C cycle-level model (sim/cycle.h); 0 if it fails (e filled). */
+uint64_t regress_cmodel_cycles(const cu_layer *l, tf_err *e);
 
 /* Reference outputs of a job (C numerics), into y[cout][oh][ow]. */
 int regress_golden(const cu_job *j, int32_t *y, tf_err *e);
@@ -77,6 +87,7 @@ typedef struct regress_result {
     long first_diff;            /* index of the first differing output, -1 if none */
     int32_t want, got;          /* values at first_diff */
     uint64_t c_cycles, rtl_cycles;
+    uint64_t closed_cycles;     /* closed form, for reference */
     double cycle_diff_pct;      /* (rtl - c) / c * 100 */
     double c_seconds, rtl_seconds;
     bool pass;
@@ -87,6 +98,9 @@ typedef struct regress_result {
  * case could not be prepared (e filled). A backend failure is a failed case. */
 int regress_run(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
                 regress_fault fault, regress_result *r, tf_err *e);
+
+/* Runs j on the SystemC testbench program `exe` (tf2sim_rtl_sc JOB RESULT). */
+int regress_run_systemc(const char *exe, cu_job *j, char *err, size_t cap);
 
 struct store;
 /* Writes a result row into the `regression` table (created if missing). */

@@ -1,5 +1,6 @@
-/* cu_job_io.c: layer checks and job/result files for the RTL backends (see cu_sim.h). */
-#include "cu_sim.h"
+/* regress_jobio.c: job and result files between the C side and the SystemC testbench
+ * program (see rtl/cu_sim.h); compiled into tf2sim_dse and into tf2sim_rtl_sc. */
+#include "../rtl/cu_sim.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -13,7 +13,8 @@ static const char SCHEMA[] =
     " cin INTEGER, cout INTEGER, h INTEGER, w INTEGER, k INTEGER, stride INTEGER, depthwise INTEGER,"
     " simd INTEGER, pe INTEGER, wbits INTEGER, abits INTEGER, mode TEXT, pack INTEGER,"
     " outputs_equal INTEGER NOT NULL, n_outputs INTEGER NOT NULL, n_diff INTEGER NOT NULL,"
-    " c_cycles INTEGER NOT NULL, rtl_cycles INTEGER NOT NULL, cycle_diff_pct REAL NOT NULL,"
+    " c_cycles INTEGER NOT NULL, rtl_cycles INTEGER NOT NULL, closed_form_cycles INTEGER,"
+    " cycle_diff_pct REAL NOT NULL,"
     " c_seconds REAL NOT NULL, rtl_seconds REAL NOT NULL, pass INTEGER NOT NULL, error TEXT);"
     "CREATE INDEX IF NOT EXISTS regression_by_case ON regression(case_name);";
 
@@ -31,8 +32,8 @@ int regress_store_put(struct store *s, int64_t run_id, const char *backend, cons
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO regression(run_id, created_at, git_commit, backend, case_name, cin, cout, h, w,"
                            " k, stride, depthwise, simd, pe, wbits, abits, mode, pack, outputs_equal, n_outputs,"
-                           " n_diff, c_cycles, rtl_cycles, cycle_diff_pct, c_seconds, rtl_seconds, pass, error)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " n_diff, c_cycles, rtl_cycles, closed_form_cycles, cycle_diff_pct, c_seconds, rtl_seconds, pass,"
+                           " error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         return tf_errf(e, "regression insert: %s", sqlite3_errmsg(db));
     char ts[32];
@@ -60,6 +61,7 @@ int regress_store_put(struct store *s, int64_t run_id, const char *backend, cons
     sqlite3_bind_int64(st, i++, r->n_diff);
     sqlite3_bind_int64(st, i++, (sqlite3_int64)r->c_cycles);
     sqlite3_bind_int64(st, i++, (sqlite3_int64)r->rtl_cycles);
+    sqlite3_bind_int64(st, i++, (sqlite3_int64)r->closed_cycles);
     sqlite3_bind_double(st, i++, r->cycle_diff_pct);
     sqlite3_bind_double(st, i++, r->c_seconds);
     sqlite3_bind_double(st, i++, r->rtl_seconds);

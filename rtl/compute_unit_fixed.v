@@ -27,7 +27,7 @@ module compute_unit_fixed #(
     input  wire                                        start,
     input  wire                                        in_valid,
     output wire                                        in_ready,
-    input  wire [((SIMD > PE) ? SIMD : PE)*ABITS-1:0]  in_data,
+    input  wire [CIN*ABITS-1:0]                        in_data,
     input  wire                                        wld_valid,
     output wire                                        wld_ready,
     /* verilator lint_off UNUSEDSIGNAL */ // load addresses are wider than this layer needs
@@ -69,22 +69,28 @@ module compute_unit_fixed #(
     localparam PAD    = K / 2;
     localparam OH     = (H + 2 * PAD - K) / STRIDE + 1;
     localparam OW     = (W + 2 * PAD - K) / STRIDE + 1;
-    localparam LIN    = DW ? PE : SIMD;
+    localparam LIN    = (DW != 0) ? PE : SIMD;
     localparam CF     = CIN / LIN;
-    localparam CFL    = DW ? 1 : CF;
+    // line-buffer rows: K + stride, or what the last window still needs, at most H
+    localparam TAIL   = H - ((OH - 1) * STRIDE - PAD);
+    localparam NR0    = (TAIL > K + STRIDE) ? TAIL : K + STRIDE;
+    localparam NR     = (NR0 > H) ? H : NR0;
+    localparam CFL    = (DW != 0) ? 1 : CF;
     localparam NF     = COUT / PE;
     localparam XW     = max1(clog2(W));
-    localparam CFW    = max1(clog2(DW ? (CF > NF ? CF : NF) : CF));
+    localparam CFW    = max1(clog2((DW != 0) ? (CF > NF ? CF : NF) : CF));
     localparam NFW    = max1(clog2(NF));
     localparam WDEPTH = NF * K * K * CFL;
     localparam WAW    = max1(clog2(WDEPTH));
+    localparam BOW    = clog2(CIN * ABITS) + 1;
+    localparam LINBITS = LIN * ABITS;
 
     compute_unit #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .ABITS(ABITS), .K(K), .MODE(MODE),
-                   .PACK(PACK), .XW(XW), .CFW(CFW), .NFW(NFW), .WDEPTH(WDEPTH)) u_cu (
+                   .PACK(PACK), .CMAX(CIN), .XW(XW), .CFW(CFW), .NFW(NFW), .WDEPTH(WDEPTH)) u_cu (
         .clk(clk), .rst(rst), .start(start),
         .cfg_h(H[15:0]), .cfg_w(W[15:0]), .cfg_oh(OH[15:0]), .cfg_ow(OW[15:0]), .cfg_k(K[3:0]),
-        .cfg_stride(STRIDE[1:0]), .cfg_pad(PAD[2:0]), .cfg_cf(CF[CFW:0]), .cfg_cfl(CFL[CFW:0]),
-        .cfg_nf(NF[NFW:0]), .cfg_dw(DW != 0), .cfg_mode(MODE == 1), .cfg_pack(PACK == 1),
+        .cfg_stride(STRIDE[1:0]), .cfg_pad(PAD[2:0]), .cfg_cfl(CFL[CFW:0]),
+        .cfg_nf(NF[NFW:0]), .cfg_nr(NR[3:0]), .cfg_linbits(LINBITS[BOW-1:0]), .cfg_dw(DW != 0), .cfg_mode(MODE == 1), .cfg_pack(PACK == 1),
         .cfg_requant(1'b1), .cfg_relu(1'b1), .cfg_shift(SHIFT[5:0]), .cfg_obit(OBIT[5:0]),
         .cfg_nout(OH * OW * NF),
         .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),

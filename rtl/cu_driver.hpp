@@ -18,10 +18,10 @@
 #include "cu_sim.h"
 
 struct CuCfg {
-    uint32_t h, w, oh, ow, k, stride, pad, cf, cfl, nf, dw, mode, pack, requant, relu, shift, obit, nout;
+    uint32_t h, w, oh, ow, k, stride, pad, cfl, nf, nr, linbits, dw, mode, pack, requant, relu, shift, obit, nout;
 };
 
-enum { CU_IN_WORDS = CU_LANES * CU_ABITS / 32, CU_WLD_WORDS = CU_SIMD_MAX * CU_WBITS / 32, CU_OUT_WORDS = CU_PE_MAX };
+enum { CU_IN_WORDS = CU_CIN_MAX * CU_ABITS / 32, CU_WLD_WORDS = CU_SIMD_MAX * CU_WBITS / 32, CU_OUT_WORDS = CU_PE_MAX };
 
 static inline void cu_put_lane(uint32_t *words, int lane, int bits, uint32_t v)
 {
@@ -47,12 +47,12 @@ template <class A> int cu_drive(A &a, cu_job *j, char *err, size_t cap)
     CuCfg c{};
     c.h = (uint32_t)L.h; c.w = (uint32_t)L.w; c.oh = (uint32_t)L.oh; c.ow = (uint32_t)L.ow;
     c.k = (uint32_t)L.k; c.stride = (uint32_t)L.stride; c.pad = (uint32_t)L.pad;
-    c.cf = (uint32_t)cf; c.cfl = (uint32_t)cfl; c.nf = (uint32_t)nf; c.dw = (uint32_t)L.depthwise;
+    c.cfl = (uint32_t)cfl; c.nr = (uint32_t)cu_linebuf_rows(&L); c.linbits = (uint32_t)(lin * CU_ABITS); c.nf = (uint32_t)nf; c.dw = (uint32_t)L.depthwise;
     c.mode = (uint32_t)L.sac; c.pack = (uint32_t)L.pack; c.requant = (uint32_t)L.requant;
     c.relu = (uint32_t)L.relu; c.shift = (uint32_t)(L.requant ? L.shift : 0); c.obit = (uint32_t)(L.requant ? L.obit : 1);
     c.nout = (uint32_t)(L.oh * L.ow * nf);
     a.set_cfg(c);
-    uint32_t zero[CU_OUT_WORDS] = {0};
+    uint32_t zero[CU_IN_WORDS > CU_OUT_WORDS ? CU_IN_WORDS : CU_OUT_WORDS] = {0};
     a.set_start(false); a.set_wld(false, 0, 0, zero); a.set_bld(false, 0, 0, 0, 0);
     a.set_in(false, zero); a.set_out_ready(false);
     a.set_rst(true);
@@ -89,7 +89,7 @@ template <class A> int cu_drive(A &a, cu_job *j, char *err, size_t cap)
     a.settle(); a.edge(); // edge 0
     a.set_start(false);
 
-    const uint64_t n_in = (uint64_t)L.h * L.w * cf, n_out = (uint64_t)L.oh * L.ow * nf;
+    const uint64_t n_in = (uint64_t)L.h * L.w, n_out = (uint64_t)L.oh * L.ow * nf;
     const uint64_t limit = 64 * (n_in + n_out * kk * cfl) + 10000;
     uint64_t ib = 0, ob = 0, edges = 0;
     uint32_t in_words[CU_IN_WORDS], out_words[CU_OUT_WORDS];
@@ -97,13 +97,10 @@ template <class A> int cu_drive(A &a, cu_job *j, char *err, size_t cap)
     while (ob < n_out) {
         bool iv = ib < n_in;
         std::memset(in_words, 0, sizeof in_words);
-        if (iv) {
-            uint64_t pix = ib / (uint64_t)cf;
-            int q = (int)(ib % (uint64_t)cf), y = (int)(pix / (uint64_t)L.w), x = (int)(pix % (uint64_t)L.w);
-            for (int s = 0; s < lin; s++) {
-                int ch = q * lin + s;
-                cu_put_lane(in_words, s, CU_ABITS, (uint32_t)j->x[((size_t)ch * L.h + y) * L.w + x]);
-            }
+        if (iv) { // one pixel, all channels
+            int y = (int)(ib / (uint64_t)L.w), x = (int)(ib % (uint64_t)L.w);
+            for (int ch = 0; ch < L.cin; ch++)
+                cu_put_lane(in_words, ch, CU_ABITS, (uint32_t)j->x[((size_t)ch * L.h + y) * L.w + x]);
         }
         a.set_in(iv, in_words);
         a.settle();

@@ -25,6 +25,7 @@ extern "C" {
 #define CU_WBITS 8
 #define CU_ABITS 8
 #define CU_K_MAX 5
+#define CU_CIN_MAX 64  /* channels per input pixel word */
 #define CU_XW 7       /* input width <= 128 */
 #define CU_CFW 6      /* channel folds <= 64 */
 #define CU_NFW 6      /* output folds <= 64 */
@@ -77,6 +78,8 @@ static inline int cu_layer_derive(cu_layer *l, char *err, size_t cap)
     if (l->cout % l->pe)
         return (snprintf(err, cap, "PE %d does not divide cout %d", l->pe, l->cout), -1);
     int lin = l->depthwise ? l->pe : l->simd;
+    if (l->cin > CU_CIN_MAX)
+        return (snprintf(err, cap, "cin %d exceeds the input pixel word of %d channels", l->cin, CU_CIN_MAX), -1);
     if (l->cin < 1 || l->cin % lin)
         return (snprintf(err, cap, "%s %d does not divide cin %d", l->depthwise ? "PE" : "SIMD", lin, l->cin), -1);
     if (l->depthwise && (l->cin != l->cout || l->simd != 1))
@@ -109,6 +112,17 @@ void cu_job_free(cu_job *j);
 /* Result file: cycles, seconds, then the outputs. */
 int cu_result_save(const char *path, const cu_job *j, char *err, size_t cap);
 int cu_result_load(const char *path, cu_job *j, char *err, size_t cap);
+
+/* Line-buffer rows of the feature loader (sim/topology_dataflow's rule): K + stride, or
+ * the rows from the last window's first row to the end of the input if more, at most H.
+ * Needs oh (cu_layer_derive). */
+static inline int cu_linebuf_rows(const cu_layer *l)
+{
+    int rows = l->k + l->stride, tail = l->h - ((l->oh - 1) * l->stride - l->pad);
+    if (tail > rows)
+        rows = tail;
+    return rows > l->h ? l->h : rows;
+}
 
 #ifdef __cplusplus
 }

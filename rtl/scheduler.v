@@ -3,15 +3,19 @@
 // Loop order (outer to inner): oy, ox, nf (Cout/PE folds), ky, kx, cf (Cin/SIMD folds).
 // Depthwise (cfg_dw): the cf loop has one trip and the feature fold is nf itself.
 // A row of output pixels starts only when the feature loader holds every input row it
-// needs (rows_done >= min(H, oy*stride - pad + K)); within a row there are no bubbles, so
-// a row costs exactly OW*NF*K*K*CFL cycles (the MVAU closed form divided by OH).
+// needs (rows_done >= min(H, oy*stride - pad + K)), and the frame's last pixel only when
+// the whole input frame is in (its leftover rows are drained with it, as in
+// sim/scheduler); otherwise there are no bubbles, so a row costs exactly OW*NF*K*K*CFL
+// cycles (the MVAU closed form divided by OH). The feature fold is sent as a bit offset
+// into the input pixel word: cf*lanes*ABITS (depthwise: nf*PE*ABITS).
 // Mirrors sim/scheduler (C model block of the same name).
 `default_nettype none
 module scheduler #(
     parameter XW  = 6,  // bits of an input column index
     parameter CFW = 6,  // bits of a channel-fold index
     parameter NFW = 6,  // bits of an output-fold index
-    parameter WAW = 12  // bits of a weight-memory word address
+    parameter WAW = 12, // bits of a weight-memory word address
+    parameter BOW = 10  // bits of a bit offset into an input pixel word
 ) (
     input  wire           clk,
     input  wire           rst,
@@ -26,7 +30,8 @@ module scheduler #(
     input  wire [CFW:0]   cfg_cfl,    // channel folds per kernel position (1 if depthwise)
     input  wire [NFW:0]   cfg_nf,     // output folds Cout/PE
     input  wire           cfg_dw,
-    input  wire [3:0]     cfg_nr,     // line-buffer rows (K+1)
+    input  wire [3:0]     cfg_nr,     // line-buffer rows
+    input  wire [BOW-1:0] cfg_linbits, // bits of one feature fold: lanes * ABITS
     input  wire [15:0]    rows_done,  // complete input rows held by the feature loader
     output wire [15:0]    low_row,    // lowest input row still needed
     // control stream to the feature loader / filter loader / pe_array
@@ -37,7 +42,7 @@ module scheduler #(
     output reg            ctrl_last,
     output reg [3:0]      ctrl_slot,
     output reg [XW-1:0]   ctrl_x,
-    output reg [CFW-1:0]  ctrl_cf,
+    output reg [BOW-1:0]  ctrl_boff,
     output reg [WAW-1:0]  ctrl_waddr,
     output reg [NFW-1:0]  ctrl_nf,
     output reg            busy
@@ -49,6 +54,7 @@ module scheduler #(
     reg [WAW-1:0] wcnt;
     reg signed [17:0] iy0, ix0;
     reg [3:0]     sbase;
+    reg [BOW-1:0] cfoff, nfoff;  // bit offsets of the current channel fold / output fold
 
     wire [3:0] km1 = cfg_k - 4'd1;
     wire last_cf = ({1'b0, cf} == cfg_cfl - 1'b1);
@@ -57,7 +63,9 @@ module scheduler #(
     wire last_nf = ({1'b0, nf} == cfg_nf - 1'b1);
     wire last_ox = (ox == cfg_ow - 16'd1);
     wire last_oy = (oy == cfg_oh - 16'd1);
-    wire row_start = (ox == 16'd0) && (nf == {NFW{1'b0}}) && (ky == 4'd0) && (kx == 4'd0) && (cf == {CFW{1'b0}});
+    wire pix_start = (nf == {NFW{1'b0}}) && (ky == 4'd0) && (kx == 4'd0) && (cf == {CFW{1'b0}});
+    wire row_start = (ox == 16'd0) && pix_start;
+    wire frame_end = pix_start && last_ox && last_oy;
 
     // rows needed by the current output row
     wire signed [17:0] need_s = iy0 + $signed({14'd0, cfg_k});
@@ -79,7 +87,7 @@ module scheduler #(
     wire signed [17:0] pad_s = $signed({15'd0, cfg_pad});
     wire signed [17:0] str_s = $signed({16'd0, cfg_stride});
 
-    wire issue = busy && ctrl_ready && !(row_start && !rows_ok);
+    wire issue = busy && ctrl_ready && !(row_start && !rows_ok) && !(frame_end && rows_done < cfg_h);
 
     always @(posedge clk) begin
         if (rst) begin
@@ -89,8 +97,9 @@ module scheduler #(
             wcnt <= {WAW{1'b0}};
             iy0 <= 18'sd0; ix0 <= 18'sd0; sbase <= 4'd0;
             ctrl_pad <= 1'b0; ctrl_first <= 1'b0; ctrl_last <= 1'b0;
-            ctrl_slot <= 4'd0; ctrl_x <= {XW{1'b0}}; ctrl_cf <= {CFW{1'b0}};
+            ctrl_slot <= 4'd0; ctrl_x <= {XW{1'b0}};
             ctrl_waddr <= {WAW{1'b0}}; ctrl_nf <= {NFW{1'b0}};
+            ctrl_boff <= {BOW{1'b0}}; cfoff <= {BOW{1'b0}}; nfoff <= {BOW{1'b0}};
         end else if (start) begin
             busy <= 1'b1;
             ctrl_valid <= 1'b0;
@@ -98,6 +107,7 @@ module scheduler #(
             wcnt <= {WAW{1'b0}};
             iy0 <= -pad_s; ix0 <= -pad_s;
             sbase <= sb_init;
+            cfoff <= {BOW{1'b0}}; nfoff <= {BOW{1'b0}};
         end else if (ctrl_ready) begin
             ctrl_valid <= issue;
             if (issue) begin
@@ -106,22 +116,28 @@ module scheduler #(
                 ctrl_last  <= last_ky && last_kx && last_cf;
                 ctrl_slot  <= slot_now;
                 ctrl_x     <= x[XW-1:0];
-                ctrl_cf    <= cfg_dw ? nf[CFW-1:0] : cf;
+                ctrl_boff  <= cfg_dw ? nfoff : cfoff;
                 ctrl_waddr <= wcnt;
                 ctrl_nf    <= nf;
                 wcnt <= wcnt + 1'b1;
-                if (!last_cf) cf <= cf + 1'b1;
-                else begin
+                if (!last_cf) begin
+                    cf <= cf + 1'b1;
+                    cfoff <= cfoff + cfg_linbits;
+                end else begin
                     cf <= {CFW{1'b0}};
+                    cfoff <= {BOW{1'b0}};
                     if (!last_kx) kx <= kx + 4'd1;
                     else begin
                         kx <= 4'd0;
                         if (!last_ky) ky <= ky + 4'd1;
                         else begin
                             ky <= 4'd0;
-                            if (!last_nf) nf <= nf + 1'b1;
-                            else begin
+                            if (!last_nf) begin
+                                nf <= nf + 1'b1;
+                                nfoff <= nfoff + cfg_linbits;
+                            end else begin
                                 nf <= {NFW{1'b0}};
+                                nfoff <= {BOW{1'b0}};
                                 wcnt <= {WAW{1'b0}};
                                 if (!last_ox) begin
                                     ox <= ox + 16'd1;

@@ -52,30 +52,55 @@ static void test_matrix(void **state)
     assert_int_equal(regress_case_find("no_such_case"), -1);
 }
 
-/* 4 channels, SIMD 4, PE 4, 2x2 input, 1x1 kernel: 2 control words per output row and 2
- * input words per input row. Row 0 arrives at edges 1-2, so output row 0 issues at 3-4;
- * row 1 arrives at 3-4 (the 2-row buffer has room), output row 1 issues at 5-6; the last
- * word leaves the 5-register pipeline at edge 6 + 6 = 12. */
+/* 4 channels, SIMD 4, PE 4, 2x2 input, 1x1 kernel: 2 control words per output row, one
+ * input pixel per cycle. Row 0 arrives at edges 1-2, so output row 0 issues at 3-4; row 1
+ * arrives at 3-4, output row 1 issues at 5-6; the last word leaves the pipeline at edge
+ * 6 + 6 = 12. The C cycle-level model says 6 (its last control word), the RTL adds
+ * REGRESS_PIPE_DEPTH. */
 static void test_cycles_hand(void **state)
 {
     (void)state;
+    tf_err e;
     cu_layer l = {.cin = 4, .cout = 4, .h = 2, .w = 2, .k = 1, .stride = 1, .pad = 0, .simd = 4, .pe = 4};
     char err[256];
     assert_int_equal(cu_layer_derive(&l, err, sizeof err), 0);
     assert_int_equal(regress_expected_cycles(&l), 12);
+    assert_int_equal(regress_cmodel_cycles(&l, &e) + REGRESS_PIPE_DEPTH, 12);
     /* 3x3, pad 1, 4x4, SIMD = cin: 9 words per output pixel, 36 per output row. Output row 0
-     * needs input rows 0-1 (last word at edge 8), so rows issue at 9..44, 45..80, ...,
-     * 117..152 (input never holds them up: 4 words a row); last word out at 152 + 6. */
+     * needs input rows 0-1 (last pixel at edge 8), so rows issue at 9..44, 45..80, ...,
+     * 117..152 (input never holds them up: 4 pixels a row); last word out at 152 + 6. */
     cu_layer m = {.cin = 4, .cout = 4, .h = 4, .w = 4, .k = 3, .stride = 1, .pad = 1, .simd = 4, .pe = 4};
     assert_int_equal(cu_layer_derive(&m, err, sizeof err), 0);
     assert_int_equal(regress_expected_cycles(&m), 158);
-    /* stride 2, 1x1, 4x4 input, one word per pixel: the 2-row buffer lets row r in only when
-     * r < low + 2 with low = 2*oy, so output row 1 (input row 2) waits for output row 0. */
+    assert_int_equal(regress_cmodel_cycles(&m, &e) + REGRESS_PIPE_DEPTH, 158);
+    /* stride 2, 1x1, 4x4 input: a 3-row line buffer (K + stride); rows arrive at 1-4, 5-8,
+     * 9-12; row 3 may enter only once output row 0 has freed row 0 (edge 7), so 13-16.
+     * Output row 0 issues at 5-6; output row 1 needs rows 0-2 (edge 13) and its last pixel
+     * the whole input (edge 17): words at 13 and 17; last word out at 17 + 6 = 23. */
     cu_layer s = {.cin = 4, .cout = 4, .h = 4, .w = 4, .k = 1, .stride = 2, .pad = 0, .simd = 4, .pe = 4};
     assert_int_equal(cu_layer_derive(&s, err, sizeof err), 0);
-    /* rows: 0 at 1-4; oy0 needs 1 row: issues 5-6, e0 = 7; row 1 at 5-8; row 2 allowed from
-     * e0 = 7 -> 9-12; oy1 needs 3 rows: issues 13-14; last word out at 14 + 6 = 20. */
-    assert_int_equal(regress_expected_cycles(&s), 20);
+    assert_int_equal(cu_linebuf_rows(&s), 3);
+    assert_int_equal(regress_expected_cycles(&s), 23);
+    assert_int_equal(regress_cmodel_cycles(&s, &e) + REGRESS_PIPE_DEPTH, 23);
+}
+
+/* The closed form and the cycle-level model agree on every case of the matrix. */
+static void test_cycles_closed_vs_model(void **state)
+{
+    (void)state;
+    for (int i = 0; i < regress_case_count(); i++) {
+        const regress_case *c = regress_case_at(i);
+        cu_layer l = c->l;
+        char err[256];
+        tf_err e;
+        assert_int_equal(cu_layer_derive(&l, err, sizeof err), 0);
+        uint64_t m = regress_cmodel_cycles(&l, &e);
+        if (!m)
+            fail_msg("%s: %s", c->name, e.msg);
+        if (m + REGRESS_PIPE_DEPTH != regress_expected_cycles(&l))
+            fail_msg("%s: model %llu + %d, closed form %llu", c->name, (unsigned long long)m, REGRESS_PIPE_DEPTH,
+                     (unsigned long long)regress_expected_cycles(&l));
+    }
 }
 
 static void test_sac_golden(void **state)
@@ -113,7 +138,8 @@ static int fake_backend(cu_job *j, void *ctx, char *err, size_t cap)
         snprintf(err, cap, "%s", e.msg);
         return -1;
     }
-    j->cycles = regress_expected_cycles(&j->l) + (uint64_t)f->off_by_cycles;
+    tf_err me;
+    j->cycles = regress_cmodel_cycles(&j->l, &me) + REGRESS_PIPE_DEPTH + (uint64_t)f->off_by_cycles;
     if (f->off_by_one_output)
         j->y[3] += 1;
     return 0;
@@ -194,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix),
         cmocka_unit_test(test_cycles_hand),
+        cmocka_unit_test(test_cycles_closed_vs_model),
         cmocka_unit_test(test_sac_golden),
         cmocka_unit_test(test_catches_difference),
         cmocka_unit_test(test_prepare_all),
