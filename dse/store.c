@@ -25,8 +25,9 @@ static const char *const SCHEMA =
     " command TEXT NOT NULL, args TEXT NOT NULL, git_commit TEXT NOT NULL,"
     " net TEXT NOT NULL, device TEXT NOT NULL, strategy TEXT, budget_json TEXT,"
     " designs_evaluated INTEGER,"
-    " run_key TEXT NOT NULL UNIQUE,"   /* host/pid/time/args hash: a run's identity across merges */
+    " run_key TEXT,"                   /* host/pid/time/args hash: a run's identity across merges */
     " resume_key TEXT);"               /* the sweep's parameters: an unfinished run with the same key resumes */
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);"
     "CREATE INDEX IF NOT EXISTS runs_by_resume ON runs(resume_key);"
     "CREATE TABLE IF NOT EXISTS designs("
     " id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, canonical TEXT NOT NULL,"
@@ -51,6 +52,17 @@ static const char *const SCHEMA =
     " net TEXT NOT NULL, bitw TEXT NOT NULL, bita TEXT NOT NULL, pow2 TEXT NOT NULL,"
     " metric TEXT NOT NULL, value REAL NOT NULL, images INTEGER,"
     " PRIMARY KEY(net, bitw, bita, pow2)) WITHOUT ROWID;";
+
+/* Migrations: MIGRATIONS[v] takes a version-v database to version v+1. */
+static const char *const MIGRATIONS[STORE_SCHEMA_VERSION] = {
+    [1] = /* v2: LUT multipliers per layer; run keys for merging; resumable sweeps */
+    "ALTER TABLE layer_results ADD COLUMN lut_mult INTEGER;"
+    "ALTER TABLE runs ADD COLUMN run_key TEXT;"
+    "ALTER TABLE runs ADD COLUMN resume_key TEXT;"
+    "UPDATE runs SET run_key = lower(hex(randomblob(16))) WHERE run_key IS NULL;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);"
+    "CREATE INDEX IF NOT EXISTS runs_by_resume ON runs(resume_key);",
+};
 
 const char *store_git_commit(void)
 {
@@ -98,16 +110,71 @@ static int open_common(store **out, const char *path, int flags, tf_err *e)
     return 0;
 }
 
+static int64_t scalar(store *s, const char *sql);
+
+/* Checks an existing file: ours, intact, and at a schema version we read (migrating an
+ * older one when `writable`). *fresh is set for an empty database. */
+static int check_schema(store *s, bool writable, bool *fresh, tf_err *e)
+{
+    *fresh = false;
+    int64_t tables = scalar(s, "SELECT count(*) FROM sqlite_master");
+    if (tables < 0)
+        return tf_errf(e, "%s: not a tf2sim results database (%s)", s->path, sqlite3_errmsg(s->db));
+    if (tables == 0) {
+        *fresh = true;
+        return 0;
+    }
+    if (scalar(s, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") != 1)
+        return tf_errf(e, "%s: not a tf2sim results database (an SQLite file without tf2sim's meta table)", s->path);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return tf_errf(e, "%s: integrity check failed to run: %s", s->path, sqlite3_errmsg(s->db));
+    int rc = sqlite3_step(st);
+    char first[256] = "";
+    if (rc == SQLITE_ROW)
+        snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW || strcmp(first, "ok") != 0)
+        return tf_errf(e, "%s: damaged results database (integrity check: %s)", s->path,
+                       first[0] ? first : sqlite3_errmsg(s->db));
+    int64_t ver = scalar(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'");
+    if (ver < 1)
+        return tf_errf(e, "%s: meta.schema_version is missing or not a version (this tf2sim reads 1..%d)", s->path,
+                       STORE_SCHEMA_VERSION);
+    if (ver > STORE_SCHEMA_VERSION)
+        return tf_errf(e, "%s: meta.schema_version %lld is from a newer tf2sim (this one reads 1..%d)", s->path,
+                       (long long)ver, STORE_SCHEMA_VERSION);
+    if (ver == STORE_SCHEMA_VERSION)
+        return 0;
+    if (!writable)
+        return 1; /* the caller reopens read-write to migrate */
+    /* One transaction: a crash mid-migration leaves the old version intact. */
+    if (exec(s, "BEGIN IMMEDIATE;", e))
+        return -1;
+    ver = scalar(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'"); /* raced? */
+    for (int64_t v = ver; v < STORE_SCHEMA_VERSION; v++) {
+        char bump[96];
+        snprintf(bump, sizeof bump, "UPDATE meta SET value='%lld' WHERE key='schema_version';", (long long)v + 1);
+        if (exec(s, MIGRATIONS[v], e) || exec(s, bump, e)) {
+            store_rollback(s);
+            return tf_err_prefix(e, "%s: migrating schema v%lld to v%lld", s->path, (long long)v, (long long)v + 1);
+        }
+    }
+    return exec(s, "COMMIT;", e);
+}
+
 int store_open(store **out, const char *path, tf_err *e)
 {
     if (open_common(out, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e))
         return -1;
     store *s = *out;
     char ver[64];
+    bool fresh;
     snprintf(ver, sizeof ver, "INSERT OR IGNORE INTO meta VALUES('schema_version','%d');", STORE_SCHEMA_VERSION);
-    /* A foreign or corrupt file fails on the first statement: say so, don't touch it. */
-    if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", e) ||
-        exec(s, "BEGIN IMMEDIATE;", e) || exec(s, SCHEMA, e) || exec(s, ver, e) || exec(s, "COMMIT;", e) ||
+    /* A foreign, damaged or newer file fails here by name, untouched. */
+    if (check_schema(s, true, &fresh, e) ||
+        exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", e) ||
+        (fresh && (exec(s, "BEGIN IMMEDIATE;", e) || exec(s, SCHEMA, e) || exec(s, ver, e) || exec(s, "COMMIT;", e))) ||
         prepare(s, "INSERT OR IGNORE INTO designs(hash, canonical, net, device, arch, bitw, bita, clock_mhz,"
                    " interval_cycles, latency_cycles, fps, dsp, bram18, lut, ff, accuracy, feasible, evaluator, first_run)"
                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_design, e) ||
@@ -115,7 +182,6 @@ int store_open(store **out, const char *path, tf_err *e)
         prepare(s, "INSERT OR IGNORE INTO layer_results(design_id, layer_idx, name, op, cycles, dsp, bram18,"
                    " lut, ff, wbits, abits, simd, pe, schedule, lut_mult) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_layer, e) ||
         prepare(s, "INSERT OR IGNORE INTO run_designs(run_id, design_id) VALUES(?,?)", &s->ins_link, e)) {
-        tf_err_prefix(e, "not a usable tf2sim results database");
         store_close(s);
         *out = NULL;
         return -1;
@@ -127,15 +193,17 @@ int store_open_readonly(store **out, const char *path, tf_err *e)
 {
     if (open_common(out, path, SQLITE_OPEN_READONLY, e))
         return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2((*out)->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) != SQLITE_OK) {
-        tf_errf(e, "%s: not a tf2sim results database (%s)", path, sqlite3_errmsg((*out)->db));
+    bool fresh;
+    int rc = check_schema(*out, false, &fresh, e);
+    if (rc == 0 && fresh)
+        rc = tf_errf(e, "%s: an empty database, not a tf2sim results database", path);
+    if (rc) {
         store_close(*out);
         *out = NULL;
-        return -1;
     }
-    sqlite3_finalize(st);
-    return 0;
+    if (rc == 1) /* an older schema: migrate it once, then read */
+        return store_open(out, path, e);
+    return rc ? -1 : 0;
 }
 
 void store_close(store *s)

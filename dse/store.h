@@ -14,13 +14,16 @@
 #include "evaluate.h"
 #include "net.h"
 
-#define STORE_SCHEMA_VERSION 1
+/* 2: lut_mult, run_key, resume_key (v1 databases are migrated on open). */
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store store;
 
-/* Opens (creating if needed) the DB at path and ensures the schema. */
+/* Opens (creating if needed) the DB at path: checks it is a tf2sim DB (PRAGMA
+ * integrity_check, schema version), migrates an older schema in one transaction, and
+ * refuses a foreign, damaged or newer file without touching it. */
 int store_open(store **s, const char *path, tf_err *e);
-/* Opens an existing DB read-only (no file is created). */
+/* Opens an existing DB for reading (no file is created; an older schema is migrated). */
 int store_open_readonly(store **s, const char *path, tf_err *e);
 void store_close(store *s);
 void *store_sqlite(store *s); /* the sqlite3* handle, for queries in dse/ */
