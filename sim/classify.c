@@ -3,8 +3,11 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "config_path.h"
 
 static int load_one(idx_u8 *x, const char *dir, const char *name, tf_err *e)
 {
@@ -113,4 +116,64 @@ int cls_eval(const net *n, const float_weights *fw, const ptq_model *m, const cl
     }
     *correct = p.correct;
     return 0;
+}
+
+int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow2, int calib, int limit,
+                      int threads, double *top1, int *images, tf_err *e)
+{
+    *top1 = -1;
+    *images = 0;
+    char wd[1024], dd[1024];
+    if (wdir)
+        snprintf(wd, sizeof wd, "%s", wdir);
+    else if (getenv("TF2SIM_MODELS"))
+        snprintf(wd, sizeof wd, "%s/%s", getenv("TF2SIM_MODELS"), n->name);
+    else
+        snprintf(wd, sizeof wd, "%s/../models/%s", tf2sim_config_dir(), n->name);
+    snprintf(dd, sizeof dd, "%s", data ? data : "/usr/share/datasets/fashion-mnist");
+    char probe[1100];
+    snprintf(probe, sizeof probe, "%s/%s_w.npy", wd, n->layers[0].name);
+    if (access(probe, R_OK) != 0)
+        return 1;
+    float_weights fw;
+    if (float_weights_load_npy(&fw, n, wd, e))
+        return -1;
+    cls_data train, test;
+    if (cls_data_load(&test, dd, "t10k", n, e)) {
+        float_weights_free(&fw);
+        return 1;
+    }
+    if (cls_data_load(&train, dd, "train", n, e)) {
+        cls_data_free(&test);
+        float_weights_free(&fw);
+        return 1;
+    }
+    int rc = -1, nc = calib < train.images.count ? calib : (int)train.images.count;
+    if (nc < 1)
+        nc = 1;
+    size_t px = (size_t)n->in_h * n->in_w;
+    uint8_t *cal = malloc((size_t)nc * px);
+    ptq_model m;
+    if (!cal) {
+        tf_errf(e, "out of memory");
+        goto out;
+    }
+    long step = train.images.count / nc;
+    for (int k = 0; k < nc; k++)
+        memcpy(cal + (size_t)k * px, train.images.data + (size_t)(k * step) * px, px);
+    if (ptq_build(&m, n, &fw, cal, nc, pow2, e) == 0) {
+        int cnt = limit > 0 && limit < test.images.count ? limit : (int)test.images.count, correct = 0;
+        if (cls_eval(n, &fw, &m, &test, cnt, threads, &correct, e) == 0) {
+            *top1 = (double)correct / cnt;
+            *images = cnt;
+            rc = 0;
+        }
+        ptq_free(&m);
+    }
+out:
+    free(cal);
+    cls_data_free(&train);
+    cls_data_free(&test);
+    float_weights_free(&fw);
+    return rc;
 }

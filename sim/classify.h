@@ -3,6 +3,8 @@
 #ifndef TF2SIM_CLASSIFY_H
 #define TF2SIM_CLASSIFY_H
 
+#include <stdbool.h>
+
 #include "error.h"
 #include "float_ref.h"
 #include "idx.h"
@@ -23,3 +25,10 @@ int cls_eval(const net *n, const float_weights *fw, const ptq_model *m, const cl
              int *correct, tf_err *e);
 
 #endif
+
+/* Everything for one bit vector: float weights from <models>/<net name>/ (wdir NULL: the
+ * default models/ folder), the IDX set in `data` (NULL: Debian's fashion-mnist),
+ * calibration on `calib` training images, top-1 on the first `limit` test images (0: all).
+ * Returns 1 (not an error) when the net has no weights or data, leaving *top1 = -1. */
+int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow2, int calib, int limit,
+                      int threads, double *top1, int *images, tf_err *e);

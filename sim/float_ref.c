@@ -80,7 +80,13 @@ fail:
     return -1;
 }
 
-static int fconv(const layer *l, const ftensor *in, const float *w, const float *b, ftensor *out, tf_err *e)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HOT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT_CLONES
+#endif
+
+HOT_CLONES static int fconv(const layer *l, const ftensor *in, const float *w, const float *b, ftensor *out, tf_err *e)
 {
     if (in->c != l->cin || in->h != l->hin || in->w != l->win)
         return tf_errf(e, "%s: input is %dx%dx%d, expected %dx%dx%d", l->name, in->c, in->h, in->w, l->cin, l->hin,
@@ -97,37 +103,55 @@ static int fconv(const layer *l, const ftensor *in, const float *w, const float 
         }
         return 0;
     }
-    if (ftensor_alloc(out, l->cout, l->hout, l->wout, e))
-        return -1;
-    int g = l->groups > 0 ? l->groups : 1, cpg = l->cin / g, opg = l->cout / g, k = l->k, s = l->stride;
-    for (int o = 0; o < l->cout; o++) {
-        int grp = o / opg;
-        for (int y = 0; y < l->hout; y++) {
-            float *row = out->d + ((size_t)o * l->hout + y) * l->wout;
-            for (int x = 0; x < l->wout; x++)
-                row[x] = b ? b[o] : 0.0f;
-            for (int ci = 0; ci < cpg; ci++) {
-                const float *plane = in->d + (size_t)(grp * cpg + ci) * in->h * in->w;
-                for (int ky = 0; ky < k; ky++) {
-                    int iy = y * s - l->pad + ky;
-                    if (iy < 0 || iy >= in->h)
-                        continue;
-                    const float *irow = plane + (size_t)iy * in->w;
+    /* Tiled matrix product over a zero-padded copy (as numerics_mixq.c does for integers). */
+    int k = l->k, st = l->stride, pad = l->pad;
+    int ph = (l->hout - 1) * st + k, pw = (l->wout - 1) * st + k;
+    if (ph < l->hin + pad)
+        ph = l->hin + pad;
+    if (pw < l->win + pad)
+        pw = l->win + pad;
+    int groups = l->groups > 0 ? l->groups : 1, cpg = l->cin / groups, opg = l->cout / groups;
+    int K = cpg * k * k, P = l->hout * l->wout, rows = 1024 / l->wout < 1 ? 1 : 1024 / l->wout;
+    float *pin = calloc((size_t)l->cin * ph * pw, sizeof *pin);
+    float *X = malloc((size_t)K * rows * l->wout * sizeof *X);
+    if (!pin || !X || ftensor_alloc(out, l->cout, l->hout, l->wout, e)) {
+        free(pin), free(X);
+        return tf_errf(e, "%s: out of memory", l->name);
+    }
+    for (int c = 0; c < l->cin; c++)
+        for (int y = 0; y < l->hin; y++)
+            memcpy(pin + ((size_t)c * ph + y + pad) * pw + pad, in->d + ((size_t)c * l->hin + y) * l->win,
+                   sizeof(float) * (size_t)l->win);
+    for (int g = 0; g < groups; g++)
+        for (int oy0 = 0; oy0 < l->hout; oy0 += rows) {
+            int nr = oy0 + rows <= l->hout ? rows : l->hout - oy0, np = nr * l->wout, p0 = oy0 * l->wout;
+            for (int ci = 0; ci < cpg; ci++)
+                for (int ky = 0; ky < k; ky++)
                     for (int kx = 0; kx < k; kx++) {
-                        float wv = w[(((size_t)o * cpg + ci) * k + ky) * k + kx];
-                        /* valid x: 0 <= x*s - pad + kx < win */
-                        int x0 = 0, x1 = l->wout;
-                        while (x0 < x1 && x0 * s - l->pad + kx < 0)
-                            x0++;
-                        while (x1 > x0 && (x1 - 1) * s - l->pad + kx >= in->w)
-                            x1--;
-                        for (int x = x0; x < x1; x++)
-                            row[x] += wv * irow[x * s - l->pad + kx];
+                        float *xr = X + (size_t)((ci * k + ky) * k + kx) * np;
+                        const float *plane = pin + (size_t)(g * cpg + ci) * ph * pw;
+                        for (int r = 0; r < nr; r++) {
+                            const float *src = plane + (size_t)((oy0 + r) * st + ky) * pw + kx;
+                            for (int x = 0; x < l->wout; x++)
+                                xr[(size_t)r * l->wout + x] = src[x * st];
+                        }
                     }
+            for (int oo = 0; oo < opg; oo++) {
+                int o = g * opg + oo;
+                float *a = out->d + (size_t)o * P + p0;
+                const float *wo = w + (size_t)o * K;
+                float b0 = b ? b[o] : 0.0f;
+                for (int p = 0; p < np; p++)
+                    a[p] = b0;
+                for (int kk = 0; kk < K; kk++) {
+                    float c0 = wo[kk];
+                    const float *xr = X + (size_t)kk * np;
+                    for (int p = 0; p < np; p++)
+                        a[p] += c0 * xr[p];
                 }
             }
         }
-    }
+    free(pin), free(X);
     return 0;
 }
 

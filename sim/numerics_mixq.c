@@ -9,61 +9,79 @@ int mixq_wmax(int wbits)
     return wbits <= 1 ? 1 : (1 << (wbits - 1)) - 1;
 }
 
-/* Stride-1 conv of one group: rows of int32 accumulators, int16 input planes with
- * the zero padding materialised, so the inner loop is a plain vectorisable axpy. */
-static void conv_s1(const layer *l, const int16_t *pin, int ph, int pw, const int32_t *w, int g, int cpg,
-                    int opg, tensor *acc)
+/* The conv as a tiled matrix product: for a tile of whole output rows, the receptive-field
+ * values X[kk][p] (kk over cin/groups x k x k, p over the tile's output pixels) are gathered
+ * once from the zero-padded int16 input, then every output channel of the group does
+ * acc[o][p] += W[o][kk] * X[kk][p] over long contiguous rows (vectorisable), four channels
+ * per pass so each X row is loaded once per four channels. */
+#define CONV_TILE 1024
+
+/* Built twice (AVX2 and baseline x86-64), picked at load time by the CPU. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HOT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT_CLONES
+#endif
+
+HOT_CLONES static void conv_group(const layer *l, const int16_t *pin, int ph, int pw, const int16_t *w, int g, int cpg,
+                       int opg, int16_t *X, tensor *acc)
 {
-    const int k = l->k;
-    for (int oo = 0; oo < opg; oo++) {
-        int o = g * opg + oo;
-        const int32_t *wo = w + (size_t)o * (size_t)cpg * (size_t)(k * k);
-        for (int oy = 0; oy < l->hout; oy++) {
-            int32_t *arow = tensor_at(acc, o, oy, 0);
-            memset(arow, 0, sizeof *arow * (size_t)l->wout);
-            for (int ci = 0; ci < cpg; ci++) {
-                int c = g * cpg + ci;
-                const int32_t *wc = wo + (size_t)ci * (size_t)(k * k);
-                for (int ky = 0; ky < k; ky++) {
-                    const int16_t *irow = pin + ((size_t)c * (size_t)ph + (size_t)(oy + ky)) * (size_t)pw;
-                    for (int kx = 0; kx < k; kx++) {
-                        int32_t wv = wc[ky * k + kx];
-                        if (!wv)
-                            continue;
-                        const int16_t *src = irow + kx;
-                        for (int x = 0; x < l->wout; x++)
-                            arow[x] += wv * (int32_t)src[x];
+    const int k = l->k, s = l->stride, K = cpg * k * k, P = l->hout * l->wout;
+    int rows = CONV_TILE / l->wout;
+    if (rows < 1)
+        rows = 1;
+    for (int oy0 = 0; oy0 < l->hout; oy0 += rows) {
+        int nr = oy0 + rows <= l->hout ? rows : l->hout - oy0, np = nr * l->wout, p0 = oy0 * l->wout;
+        for (int ci = 0; ci < cpg; ci++)
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++) {
+                    int16_t *xr = X + (size_t)((ci * k + ky) * k + kx) * (size_t)np;
+                    const int16_t *plane = pin + (size_t)(g * cpg + ci) * (size_t)ph * (size_t)pw;
+                    for (int r = 0; r < nr; r++) {
+                        const int16_t *src = plane + (size_t)((oy0 + r) * s + ky) * (size_t)pw + kx;
+                        int16_t *dst = xr + (size_t)r * l->wout;
+                        if (s == 1)
+                            memcpy(dst, src, sizeof *dst * (size_t)l->wout);
+                        else
+                            for (int x = 0; x < l->wout; x++)
+                                dst[x] = src[x * s];
                     }
+                }
+        int oo = 0;
+        for (; oo + 4 <= opg; oo += 4) {
+            int o = g * opg + oo;
+            int32_t *a0 = acc->d + (size_t)o * P + p0, *a1 = a0 + P, *a2 = a1 + P, *a3 = a2 + P;
+            const int16_t *w0 = w + (size_t)o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
+            memset(a0, 0, sizeof *a0 * (size_t)np);
+            memset(a1, 0, sizeof *a1 * (size_t)np);
+            memset(a2, 0, sizeof *a2 * (size_t)np);
+            memset(a3, 0, sizeof *a3 * (size_t)np);
+            for (int kk = 0; kk < K; kk++) {
+                const int16_t *xr = X + (size_t)kk * np;
+                int32_t c0 = w0[kk], c1 = w1[kk], c2 = w2[kk], c3 = w3[kk];
+                if (!(c0 | c1 | c2 | c3))
+                    continue;
+                for (int p = 0; p < np; p++) {
+                    int32_t x = xr[p];
+                    a0[p] += c0 * x;
+                    a1[p] += c1 * x;
+                    a2[p] += c2 * x;
+                    a3[p] += c3 * x;
                 }
             }
         }
-    }
-}
-
-/* General stride: same padded planes, strided reads. */
-static void conv_sn(const layer *l, const int16_t *pin, int ph, int pw, const int32_t *w, int g, int cpg,
-                    int opg, tensor *acc)
-{
-    const int k = l->k, s = l->stride;
-    for (int oo = 0; oo < opg; oo++) {
-        int o = g * opg + oo;
-        const int32_t *wo = w + (size_t)o * (size_t)cpg * (size_t)(k * k);
-        for (int oy = 0; oy < l->hout; oy++) {
-            int32_t *arow = tensor_at(acc, o, oy, 0);
-            memset(arow, 0, sizeof *arow * (size_t)l->wout);
-            for (int ci = 0; ci < cpg; ci++) {
-                int c = g * cpg + ci;
-                const int32_t *wc = wo + (size_t)ci * (size_t)(k * k);
-                for (int ky = 0; ky < k; ky++) {
-                    const int16_t *irow = pin + ((size_t)c * (size_t)ph + (size_t)(oy * s + ky)) * (size_t)pw;
-                    for (int kx = 0; kx < k; kx++) {
-                        int32_t wv = wc[ky * k + kx];
-                        if (!wv)
-                            continue;
-                        for (int x = 0; x < l->wout; x++)
-                            arow[x] += wv * (int32_t)irow[x * s + kx];
-                    }
-                }
+        for (; oo < opg; oo++) {
+            int o = g * opg + oo;
+            int32_t *a0 = acc->d + (size_t)o * P + p0;
+            const int16_t *w0 = w + (size_t)o * K;
+            memset(a0, 0, sizeof *a0 * (size_t)np);
+            for (int kk = 0; kk < K; kk++) {
+                int32_t c0 = w0[kk];
+                if (!c0)
+                    continue;
+                const int16_t *xr = X + (size_t)kk * np;
+                for (int p = 0; p < np; p++)
+                    a0[p] += c0 * (int32_t)xr[p];
             }
         }
     }
@@ -109,18 +127,25 @@ int mixq_conv_acc(const layer *l, const tensor *in, const int32_t *w, tensor *ac
                 dst[x] = (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
             }
         }
-    if (tensor_alloc(acc, l->cout, l->hout, l->wout, e)) {
-        free(pin);
-        return -1;
-    }
     int groups = l->groups > 0 ? l->groups : 1, cpg = l->cin / groups, opg = l->cout / groups;
-    for (int g = 0; g < groups; g++) {
-        if (l->stride == 1)
-            conv_s1(l, pin, ph, pw, w, g, cpg, opg, acc);
-        else
-            conv_sn(l, pin, ph, pw, w, g, cpg, opg, acc);
+    size_t K = (size_t)cpg * l->k * l->k, nw = (size_t)l->cout * K;
+    int rows = CONV_TILE / l->wout < 1 ? 1 : CONV_TILE / l->wout;
+    int16_t *w16 = malloc(nw * sizeof *w16);
+    int16_t *X = malloc(K * (size_t)rows * (size_t)l->wout * sizeof *X);
+    if (!w16 || !X || tensor_alloc(acc, l->cout, l->hout, l->wout, e)) {
+        free(pin), free(w16), free(X);
+        return tf_errf(e, "%s: out of memory", l->name);
     }
-    free(pin);
+    for (size_t i = 0; i < nw; i++) {
+        if (w[i] < -32768 || w[i] > 32767) {
+            free(pin), free(w16), free(X);
+            return tf_errf(e, "%s: weight %zu (%d) does not fit 16 bits", l->name, i, w[i]);
+        }
+        w16[i] = (int16_t)w[i];
+    }
+    for (int g = 0; g < groups; g++)
+        conv_group(l, pin, ph, pw, w16, g, cpg, opg, X, acc);
+    free(pin), free(w16), free(X);
     return 0;
 }
 
