@@ -257,32 +257,26 @@ static int load_fold_layer(const json_doc *d, json_t *jl, int k, design *ds, net
     return 0;
 }
 
-int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_path, tf_err *e)
+static int fold_from_doc(design *ds, net *n, const device *dv, const json_doc *d, tf_err *e)
 {
-    char path[1024];
-    if (config_resolve("folds", "fold", name_or_path, path, sizeof path, e))
-        return -1;
-    json_doc d;
-    if (json_doc_load(&d, path, e))
-        return -1;
     int rc = -1;
     bool *seen = NULL;
-    json_t *r = d.root, *layers, *eng;
+    json_t *r = d->root, *layers, *eng;
     char netname[NET_NAME_MAX], arch[16];
     double clk;
     long fifo;
-    if (json_check_keys(&d, r, "", FOLD_KEYS, e) ||
-        json_get_str(&d, r, "", "net", NULL, true, netname, sizeof netname, e) ||
-        json_get_str(&d, r, "", "arch", "dataflow", false, arch, sizeof arch, e) ||
-        json_get_num(&d, r, "", "clock_mhz", 1, 2000, dv->clock_mhz, false, &clk, e) ||
-        json_get_int(&d, r, "", "fifo_depth", 1, 1 << 20, 128, false, &fifo, e))
+    if (json_check_keys(d, r, "", FOLD_KEYS, e) ||
+        json_get_str(d, r, "", "net", NULL, true, netname, sizeof netname, e) ||
+        json_get_str(d, r, "", "arch", "dataflow", false, arch, sizeof arch, e) ||
+        json_get_num(d, r, "", "clock_mhz", 1, 2000, dv->clock_mhz, false, &clk, e) ||
+        json_get_int(d, r, "", "fifo_depth", 1, 1 << 20, 128, false, &fifo, e))
         goto out;
     if (strcmp(netname, n->name) != 0) {
-        json_doc_err(&d, e, "net", "fold is for net '%s' but the net is '%s'", netname, n->name);
+        json_doc_err(d, e, "net", "fold is for net '%s' but the net is '%s'", netname, n->name);
         goto out;
     }
     if (strcmp(arch, "dataflow") && strcmp(arch, "engine")) {
-        json_doc_err(&d, e, "arch", "must be dataflow or engine (got '%s')", arch);
+        json_doc_err(d, e, "arch", "must be dataflow or engine (got '%s')", arch);
         goto out;
     }
     if (design_init(ds, n, dv, strcmp(arch, "engine") == 0 ? ARCH_ENGINE : ARCH_DATAFLOW, e))
@@ -290,12 +284,12 @@ int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_p
     ds->clock_mhz = clk;
     ds->fifo_depth = (int)fifo;
     eng = json_object_get(r, "engine");
-    if (eng && (!json_is_object(eng) ? json_doc_err(&d, e, "engine", "must be an object")
-                                     : engine_params_from_json(&d, eng, "engine", &ds->eng, e)))
+    if (eng && (!json_is_object(eng) ? json_doc_err(d, e, "engine", "must be an object")
+                                     : engine_params_from_json(d, eng, "engine", &ds->eng, e)))
         goto out;
     layers = json_object_get(r, "layers");
     if (!layers || !json_is_array(layers)) {
-        json_doc_err(&d, e, "layers", "missing or not an array of per-layer foldings");
+        json_doc_err(d, e, "layers", "missing or not an array of per-layer foldings");
         goto out;
     }
     seen = calloc((size_t)n->n_layers, 1);
@@ -304,12 +298,12 @@ int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_p
         goto out;
     }
     for (size_t k = 0; k < json_array_size(layers); k++)
-        if (load_fold_layer(&d, json_array_get(layers, k), (int)k, ds, n, seen, e))
+        if (load_fold_layer(d, json_array_get(layers, k), (int)k, ds, n, seen, e))
             goto out;
     if (ds->arch == ARCH_DATAFLOW)
         for (int i = 0; i < n->n_layers; i++)
             if (layer_is_compute(&n->layers[i]) && !seen[i]) {
-                json_doc_err(&d, e, "layers", "no folding for layer '%s' (every conv/fc layer needs simd and pe)",
+                json_doc_err(d, e, "layers", "no folding for layer '%s' (every conv/fc layer needs simd and pe)",
                              n->layers[i].name);
                 goto out;
             }
@@ -318,6 +312,30 @@ out:
     free(seen);
     if (rc)
         design_free(ds);
+    return rc;
+}
+
+int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_path, tf_err *e)
+{
+    char path[1024];
+    memset(ds, 0, sizeof *ds);
+    if (config_resolve("folds", "fold", name_or_path, path, sizeof path, e))
+        return -1;
+    json_doc d;
+    if (json_doc_load(&d, path, e))
+        return -1;
+    int rc = fold_from_doc(ds, n, dv, &d, e);
+    json_doc_free(&d);
+    return rc;
+}
+
+int design_parse_fold(design *ds, net *n, const device *dv, const char *name, const char *text, tf_err *e)
+{
+    memset(ds, 0, sizeof *ds);
+    json_doc d;
+    if (json_doc_parse(&d, name, text, e))
+        return -1;
+    int rc = fold_from_doc(ds, n, dv, &d, e);
     json_doc_free(&d);
     return rc;
 }

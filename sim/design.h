@@ -70,6 +70,8 @@ void design_hash(const char *canonical, char hex[33]);
 /* Loads a fold file into ds for net n (bits in the file are applied to n, which must
  * be a private copy). Checks the net name and every layer. */
 int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_path, tf_err *e);
+/* The same from text in memory; `name` stands in for the file name in errors. */
+int design_parse_fold(design *ds, net *n, const device *dv, const char *name, const char *text, tf_err *e);
 
 struct json_doc;
 /* Reads an engine parameter object (an engine file in configs/engines/, or a fold's "engine"). */

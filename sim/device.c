@@ -26,30 +26,26 @@ const char *mem_kind_name(mem_kind k)
     return k == MEM_M20K ? "M20K" : "BRAM18";
 }
 
-int device_load(device *dv, const char *path, tf_err *e)
+static int device_from_doc(device *dv, const json_doc *d, const char *path, tf_err *e)
 {
-    memset(dv, 0, sizeof *dv);
-    json_doc d;
-    if (json_doc_load(&d, path, e))
-        return -1;
-    json_t *r = d.root;
+    json_t *r = d->root;
     long dsp, bram, m20k, uram, lut, ff;
     double clk, ddr;
     char type[32];
     int rc = -1;
-    if (json_check_keys(&d, r, "", DEVICE_KEYS, e) ||
-        json_get_str(&d, r, "", "name", NULL, true, dv->name, sizeof dv->name, e) ||
-        json_get_str(&d, r, "", "part", "?", false, dv->part, sizeof dv->part, e) ||
-        json_get_str(&d, r, "", "board", "?", false, dv->board, sizeof dv->board, e) ||
-        json_get_int(&d, r, "", "dsp", 1, 100000, 0, true, &dsp, e) ||
-        json_get_str(&d, r, "", "dsp_type", NULL, true, type, sizeof type, e) ||
-        json_get_int(&d, r, "", "bram18", 0, 1000000, 0, false, &bram, e) ||
-        json_get_int(&d, r, "", "m20k", 0, 1000000, 0, false, &m20k, e) ||
-        json_get_int(&d, r, "", "uram", 0, 100000, 0, false, &uram, e) ||
-        json_get_int(&d, r, "", "lut", 1, 100000000, 0, true, &lut, e) ||
-        json_get_int(&d, r, "", "ff", 1, 100000000, 0, true, &ff, e) ||
-        json_get_num(&d, r, "", "clock_mhz", 1, 2000, 0, true, &clk, e) ||
-        json_get_num(&d, r, "", "ddr_gbps", 0.01, 10000, 0, true, &ddr, e))
+    if (json_check_keys(d, r, "", DEVICE_KEYS, e) ||
+        json_get_str(d, r, "", "name", NULL, true, dv->name, sizeof dv->name, e) ||
+        json_get_str(d, r, "", "part", "?", false, dv->part, sizeof dv->part, e) ||
+        json_get_str(d, r, "", "board", "?", false, dv->board, sizeof dv->board, e) ||
+        json_get_int(d, r, "", "dsp", 1, 100000, 0, true, &dsp, e) ||
+        json_get_str(d, r, "", "dsp_type", NULL, true, type, sizeof type, e) ||
+        json_get_int(d, r, "", "bram18", 0, 1000000, 0, false, &bram, e) ||
+        json_get_int(d, r, "", "m20k", 0, 1000000, 0, false, &m20k, e) ||
+        json_get_int(d, r, "", "uram", 0, 100000, 0, false, &uram, e) ||
+        json_get_int(d, r, "", "lut", 1, 100000000, 0, true, &lut, e) ||
+        json_get_int(d, r, "", "ff", 1, 100000000, 0, true, &ff, e) ||
+        json_get_num(d, r, "", "clock_mhz", 1, 2000, 0, true, &clk, e) ||
+        json_get_num(d, r, "", "ddr_gbps", 0.01, 10000, 0, true, &ddr, e))
         goto out;
     if (strcmp(type, "DSP48E2") == 0) {
         dv->dsp_type = DSP48E2; dv->mult_a_bits = 27; dv->mult_b_bits = 18;
@@ -58,11 +54,11 @@ int device_load(device *dv, const char *path, tf_err *e)
     } else if (strcmp(type, "ARRIA10") == 0) {
         dv->dsp_type = DSP_ARRIA10; dv->mult_a_bits = 18; dv->mult_b_bits = 19;
     } else {
-        json_doc_err(&d, e, "dsp_type", "unknown '%s' (allowed: DSP48E2, DSP48E1, ARRIA10)", type);
+        json_doc_err(d, e, "dsp_type", "unknown '%s' (allowed: DSP48E2, DSP48E1, ARRIA10)", type);
         goto out;
     }
     if ((bram > 0) == (m20k > 0)) {
-        json_doc_err(&d, e, "bram18", "give exactly one of bram18 (Xilinx) or m20k (Intel), > 0");
+        json_doc_err(d, e, "bram18", "give exactly one of bram18 (Xilinx) or m20k (Intel), > 0");
         goto out;
     }
     dv->mem_type = bram ? MEM_BRAM18 : MEM_M20K;
@@ -76,6 +72,27 @@ int device_load(device *dv, const char *path, tf_err *e)
     snprintf(dv->path, sizeof dv->path, "%s", path);
     rc = 0;
 out:
+    return rc;
+}
+
+int device_load(device *dv, const char *path, tf_err *e)
+{
+    memset(dv, 0, sizeof *dv);
+    json_doc d;
+    if (json_doc_load(&d, path, e))
+        return -1;
+    int rc = device_from_doc(dv, &d, path, e);
+    json_doc_free(&d);
+    return rc;
+}
+
+int device_parse(device *dv, const char *name, const char *text, tf_err *e)
+{
+    memset(dv, 0, sizeof *dv);
+    json_doc d;
+    if (json_doc_parse(&d, name, text, e))
+        return -1;
+    int rc = device_from_doc(dv, &d, name, e);
     json_doc_free(&d);
     return rc;
 }

@@ -33,6 +33,8 @@ typedef struct device {
 const char *dsp_kind_name(dsp_kind k);
 const char *mem_kind_name(mem_kind k);
 int device_load(device *dv, const char *path, tf_err *e);
+/* The same from text in memory; `name` stands in for the file name in errors. */
+int device_parse(device *dv, const char *name, const char *text, tf_err *e);
 int device_load_named(device *dv, const char *name_or_path, tf_err *e);
 /* DDR bytes per fabric cycle at `clock_mhz`. */
 double device_ddr_bytes_per_cycle(const device *dv, double clock_mhz);

@@ -47,6 +47,8 @@ char *read_text_file(const char *path, size_t *len, tf_err *e)
 int json_doc_parse(json_doc *d, const char *name, const char *text, tf_err *e)
 {
     memset(d, 0, sizeof *d);
+    if (text[0] == '\0' || strspn(text, " \t\r\n") == strlen(text))
+        return tf_errf(e, "%s:1:1: empty file (expected a JSON object)", name);
     snprintf(d->path, sizeof d->path, "%s", name);
     d->text = strdup(text);
     if (!d->text)
@@ -72,10 +74,6 @@ int json_doc_load(json_doc *d, const char *path, tf_err *e)
     char *text = read_text_file(path, NULL, e);
     if (!text)
         return -1;
-    if (text[0] == '\0' || strspn(text, " \t\r\n") == strlen(text)) {
-        free(text);
-        return tf_errf(e, "%s:1:1: empty file (expected a JSON object)", path);
-    }
     int rc = json_doc_parse(d, path, text, e);
     free(text);
     return rc;

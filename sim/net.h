@@ -70,6 +70,8 @@ int layer_cin_per_group(const layer *l);
 
 /* Loads a net from a JSON file (see configs/nets/README.md for the format). */
 int net_load(net *n, const char *path, tf_err *e);
+/* The same from text in memory; `name` stands in for the file name in errors. */
+int net_parse(net *n, const char *name, const char *text, tf_err *e);
 /* Resolves `name_or_path`: an existing file path, or a name in configs/nets/. */
 int net_load_named(net *n, const char *name_or_path, tf_err *e);
 void net_free(net *n);

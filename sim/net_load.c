@@ -254,39 +254,36 @@ static int parse_layer(const json_doc *d, net *n, json_t *jl, int idx, long dw, 
     return infer_shape(d, n, idx, lp, ceil_mode, e);
 }
 
-int net_load(net *n, const char *path, tf_err *e)
+/* Builds the net from a parsed document; frees nothing of d. */
+static int net_from_doc(net *n, const json_doc *d, const char *path, tf_err *e)
 {
-    memset(n, 0, sizeof *n);
-    json_doc d;
-    if (json_doc_load(&d, path, e))
-        return -1;
     int rc = -1;
-    json_t *r = d.root, *in, *layers, *defs;
+    json_t *r = d->root, *in, *layers, *defs;
     long c, h, w, bits, dw, da;
-    if (json_check_keys(&d, r, "", NET_KEYS, e) ||
-        json_get_str(&d, r, "", "name", NULL, true, n->name, sizeof n->name, e))
+    if (json_check_keys(d, r, "", NET_KEYS, e) ||
+        json_get_str(d, r, "", "name", NULL, true, n->name, sizeof n->name, e))
         goto out;
     snprintf(n->path, sizeof n->path, "%s", path);
     in = json_object_get(r, "input");
     if (!in || !json_is_object(in)) {
-        json_doc_err(&d, e, "input", "missing or not an object (needs c, h, w)");
+        json_doc_err(d, e, "input", "missing or not an object (needs c, h, w)");
         goto out;
     }
     defs = json_object_get(r, "defaults");
     if (defs && !json_is_object(defs)) {
-        json_doc_err(&d, e, "defaults", "must be an object with wbits/abits");
+        json_doc_err(d, e, "defaults", "must be an object with wbits/abits");
         goto out;
     }
-    if (json_check_keys(&d, in, "input", INPUT_KEYS, e) ||
-        json_get_int(&d, in, "input", "c", 1, DIM_MAX, 0, true, &c, e) ||
-        json_get_int(&d, in, "input", "h", 1, DIM_MAX, 0, true, &h, e) ||
-        json_get_int(&d, in, "input", "w", 1, DIM_MAX, 0, true, &w, e) ||
-        json_get_int(&d, in, "input", "bits", 1, 8, 8, false, &bits, e))
+    if (json_check_keys(d, in, "input", INPUT_KEYS, e) ||
+        json_get_int(d, in, "input", "c", 1, DIM_MAX, 0, true, &c, e) ||
+        json_get_int(d, in, "input", "h", 1, DIM_MAX, 0, true, &h, e) ||
+        json_get_int(d, in, "input", "w", 1, DIM_MAX, 0, true, &w, e) ||
+        json_get_int(d, in, "input", "bits", 1, 8, 8, false, &bits, e))
         goto out;
     dw = da = 8;
-    if (defs && (json_check_keys(&d, defs, "defaults", DEFAULT_KEYS, e) ||
-                 json_get_int(&d, defs, "defaults", "wbits", 1, 8, 8, false, &dw, e) ||
-                 json_get_int(&d, defs, "defaults", "abits", 1, 8, 8, false, &da, e)))
+    if (defs && (json_check_keys(d, defs, "defaults", DEFAULT_KEYS, e) ||
+                 json_get_int(d, defs, "defaults", "wbits", 1, 8, 8, false, &dw, e) ||
+                 json_get_int(d, defs, "defaults", "abits", 1, 8, 8, false, &da, e)))
         goto out;
     n->in_c = (int)c;
     n->in_h = (int)h;
@@ -294,11 +291,11 @@ int net_load(net *n, const char *path, tf_err *e)
     n->in_bits = (int)bits;
     layers = json_object_get(r, "layers");
     if (!layers || !json_is_array(layers) || json_array_size(layers) == 0) {
-        json_doc_err(&d, e, "layers", "missing or empty (needs an array of layers)");
+        json_doc_err(d, e, "layers", "missing or empty (needs an array of layers)");
         goto out;
     }
     if (json_array_size(layers) > NET_MAX_LAYERS) {
-        json_doc_err(&d, e, "layers", "at most %d layers", NET_MAX_LAYERS);
+        json_doc_err(d, e, "layers", "at most %d layers", NET_MAX_LAYERS);
         goto out;
     }
     n->layers = calloc(json_array_size(layers), sizeof(layer));
@@ -307,7 +304,7 @@ int net_load(net *n, const char *path, tf_err *e)
         goto out;
     }
     for (size_t i = 0; i < json_array_size(layers); i++) {
-        if (parse_layer(&d, n, json_array_get(layers, i), (int)i, dw, da, e))
+        if (parse_layer(d, n, json_array_get(layers, i), (int)i, dw, da, e))
             goto out;
         n->n_layers = (int)i + 1;
         layer *l = &n->layers[i];
@@ -316,13 +313,34 @@ int net_load(net *n, const char *path, tf_err *e)
         n->n_compute += layer_is_compute(l);
     }
     if (n->n_compute == 0) {
-        json_doc_err(&d, e, "layers", "no conv or fc layer: nothing to compute");
+        json_doc_err(d, e, "layers", "no conv or fc layer: nothing to compute");
         goto out;
     }
     rc = 0;
 out:
     if (rc)
         net_free(n);
+    return rc;
+}
+
+int net_load(net *n, const char *path, tf_err *e)
+{
+    memset(n, 0, sizeof *n);
+    json_doc d;
+    if (json_doc_load(&d, path, e))
+        return -1;
+    int rc = net_from_doc(n, &d, path, e);
+    json_doc_free(&d);
+    return rc;
+}
+
+int net_parse(net *n, const char *name, const char *text, tf_err *e)
+{
+    memset(n, 0, sizeof *n);
+    json_doc d;
+    if (json_doc_parse(&d, name, text, e))
+        return -1;
+    int rc = net_from_doc(n, &d, name, e);
     json_doc_free(&d);
     return rc;
 }
