@@ -19,6 +19,7 @@ PACKAGES=(
   dataset-fashion-mnist                     # real data set for accuracy in the loop
   parallel                                  # sharded sweeps on one machine
   python3                                   # JSON checks in the integration tests
+  clang libclang-rt-14-dev                  # libFuzzer + sanitizers for scripts/fuzz.sh
 )
 
 missing=()
