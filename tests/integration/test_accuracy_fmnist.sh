@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Fashion-MNIST accuracy in the loop: the C float reference reproduces the committed model's
+# float top-1 (models/fmnist_cnn/model.json), post-training 8/8 is within 0.5 points of it,
+# 4-bit and pow2 weights stay sane, and bad bit widths / missing weights fail with one line.
+# Skips (exit 0 with a note) when Debian's dataset-fashion-mnist is not installed.
+set -euo pipefail
+tf2sim=$1
+data=/usr/share/datasets/fashion-mnist
+if [ ! -r "$data/t10k-images-idx3-ubyte.gz" ]; then
+  echo "accuracy_fmnist: SKIP ($data missing: apt-get install dataset-fashion-mnist)"
+  exit 0
+fi
+src=${TF2SIM_SRC:-$(dirname "$0")/../..}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+
+"$tf2sim" accuracy --net fmnist_cnn --float --format json > "$work/float.json"
+"$tf2sim" accuracy --net fmnist_cnn --bitw 8 --bita 8 --format json > "$work/88.json"
+"$tf2sim" accuracy --net fmnist_cnn --bitw 4 --bita 8 --format json > "$work/48.json"
+"$tf2sim" accuracy --net fmnist_cnn --bitw 4 --bita 8 --pow2 --format json > "$work/48p.json"
+python3 - "$work" "$src/models/fmnist_cnn/model.json" <<'PY' || fails=$((fails + 1))
+import json, sys
+w = sys.argv[1]
+ref = json.load(open(sys.argv[2]))['float_test_top1']
+f, a88, a48, p48 = (json.load(open(f'{w}/{n}.json')) for n in ('float', '88', '48', '48p'))
+print(f"float {f['value']:.4f} (model.json {ref}), 8/8 {a88['value']:.4f}, 4/8 {a48['value']:.4f}, "
+      f"pow2 4/8 {p48['value']:.4f}")
+assert f['metric'] == 'top1' and f['images'] == 10000
+assert abs(f['value'] - ref) <= 0.0005, 'C float reference differs from the trained model'
+assert abs(a88['value'] - f['value']) <= 0.005, '8/8 not within 0.5 points of float'
+assert a88['bits'] == '8888/8888' and a48['bits'] == '4444/8888' and p48['pow2'] is True
+assert a48['value'] > f['value'] - 0.03 and p48['value'] > f['value'] - 0.05
+PY
+
+expect_error() {
+  local pattern=$1; shift
+  set +e
+  "$tf2sim" "$@" > "$work/out.txt" 2> "$work/err.txt"
+  local rc=$?
+  set -e
+  if [ "$rc" -eq 0 ] || [ "$(wc -l < "$work/err.txt")" -ne 1 ] || ! grep -q -- "$pattern" "$work/err.txt"; then
+    echo "FAIL: tf2sim $* -> rc=$rc, want /$pattern/:"; cat "$work/err.txt"
+    fails=$((fails + 1))
+  fi
+}
+expect_error "--bitw: '9': bits must be 1..8" accuracy --net fmnist_cnn --bitw 9
+expect_error "each digit must be 1..8" accuracy --net fmnist_cnn --bitw 4449
+expect_error "has 3 digits; net fmnist_cnn needs 4" accuracy --net fmnist_cnn --bita 444
+expect_error "1-bit weights are not supported" accuracy --net fmnist_cnn --bitw 1 --limit 10
+mkdir "$work/w"
+cp "$src"/models/fmnist_cnn/*.npy "$work/w/"
+head -c 2000 "$src/models/fmnist_cnn/conv2_w.npy" > "$work/w/conv2_w.npy"
+expect_error "conv2_w.npy: file too short: .* of 18432 float32 values" accuracy --net fmnist_cnn --weights "$work/w"
+rm "$work/w/fc_b.npy"
+cp "$src/models/fmnist_cnn/conv2_w.npy" "$work/w/"
+expect_error "fc_b.npy: cannot open .*expected a float32 .npy of shape \[10\]" accuracy --net fmnist_cnn --weights "$work/w"
+cp "$src/models/fmnist_cnn/conv1_w.npy" "$work/w/fc_b.npy"
+expect_error "fc_b.npy: shape \[32,16,3,3\], expected \[10\]" accuracy --net fmnist_cnn --weights "$work/w"
+
+[ "$fails" -eq 0 ] && echo "accuracy_fmnist: all checks passed"
+exit "$fails"
