@@ -20,6 +20,7 @@ PACKAGES=(
   parallel                                  # sharded sweeps on one machine
   python3                                   # JSON checks in the integration tests
   clang libclang-rt-14-dev                  # libFuzzer + sanitizers for scripts/fuzz.sh
+  valgrind                                  # memcheck of a full sweep in the tests
 )
 
 missing=()
