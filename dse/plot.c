@@ -50,6 +50,11 @@ static const char *terminal_for(const char *out)
     return NULL;
 }
 
+int plot_check_out(const char *out, tf_err *e)
+{
+    return terminal_for(out) ? 0 : tf_errf(e, "%s: plot output must end in .png or .svg", out);
+}
+
 /* The plot script is fixed text; data and output paths arrive as ARG1..ARG4. */
 static const char *const FRONT_SCRIPT =
     "# tf2sim front plot: ARG1 output, ARG2 all points, ARG3 front, ARG4 terminal\n"

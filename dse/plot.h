@@ -27,6 +27,9 @@ int plot_layers(const layer_bar *bars, int n, const char *out, const char *title
 /* Scatter of all rows with their 2-D Pareto front (x minimised, y as its objective). */
 int plot_front(const design_rows *rows, const plot_spec *ps, tf_err *e);
 
+/* Fails unless out ends in .png or .svg (checked before any work is done). */
+int plot_check_out(const char *out, tf_err *e);
+
 /* Runs gnuplot on a script file with arguments; fails with gnuplot's status. */
 int plot_run_gnuplot(const char *script, const char *const *args, int nargs, tf_err *e);
 

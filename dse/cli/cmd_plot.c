@@ -85,6 +85,8 @@ int cmd_plot(int argc, char **argv)
     }
     if (!db || !out)
         return cli_failf("plot: --db FILE and --out FILE.png|.svg are required");
+    if (plot_check_out(out, &e))
+        return cli_fail(&e);
     int xcol, ycol, ccol = -1;
     if (results_objective(xs, &xcol) || results_objective(ys, &ycol) || (cs && results_objective(cs, &ccol)))
         return cli_failf("plot: --x/--y/--colour must be fps, accuracy, dsp, bram18, lut, ff or latency (got '%s', '%s', '%s')",

@@ -354,6 +354,12 @@ int cmd_sweep(int argc, char **argv)
         base.clock_mhz = o.clock;
     if (space_build(&sp, &n, &base, &dv, &e))
         goto fail;
+    /* Refuse what cannot run before anything is written. */
+    if (o.strategy == STRAT_EXHAUSTIVE && sp.size > o.limit) {
+        tf_errf(&e, "--strategy exhaustive: the space has %.3g designs, more than the limit %.0f "
+                    "(raise --limit, or use --strategy frontier, greedy or anneal)", sp.size, o.limit);
+        goto fail;
+    }
     struct stat dbst;
     bool db_existed = stat(o.db, &dbst) == 0;
     if (store_open(&st, o.db, &e))
@@ -411,6 +417,10 @@ int cmd_sweep(int argc, char **argv)
     if (src) {
         if (k.in_batch)
             store_rollback(st);
+        if (!resumed && k.linked == k.in_batch) { /* nothing of this run was committed: leave no trace */
+            forget_run(st, run_id, db_existed ? NULL : o.db);
+            st = NULL;
+        }
         goto fail;
     }
     if ((k.in_batch && store_commit(st, &e)) || store_finish_run(st, run_id, sc.evaluated, &e))
