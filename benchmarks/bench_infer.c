@@ -42,7 +42,7 @@ static int bench_ultranet(int n_img)
         return 1;
     }
     image_u8 im = {0}, rs = {0};
-    if (image_load_jpeg(&im, img, &e) || image_resize_bilinear(&im, &rs, n.in_w, n.in_h, RESIZE_CV_FIXED, &e)) {
+    if (image_load_jpeg(&im, img, &e) || image_resize_bilinear(&im, &rs, n.in_w, n.in_h, RESIZE_EXACT, &e)) {
         fprintf(stderr, "bench_infer: %s\n", e.msg);
         return 1;
     }
@@ -64,7 +64,7 @@ static int bench_ultranet(int n_img)
         image_u8 a = {0}, b = {0};
         tensor x = {0};
         image_load_jpeg(&a, img, &e);
-        image_resize_bilinear(&a, &b, n.in_w, n.in_h, RESIZE_CV_FIXED, &e);
+        image_resize_bilinear(&a, &b, n.in_w, n.in_h, RESIZE_EXACT, &e);
         image_to_chw(&b, 1, chw);
         mixq_input_from_u8(&n, chw, &x, &e);
         mixq_forward(&n, &w, &x, outs, 0, &e);

@@ -2,7 +2,8 @@
  *
  * A data directory holds ground_truth_plain.txt ("<id>.jpg xmin xmax ymin ymax" per line)
  * and images/<id>.jpg (../shared/data/dacsdc-sample200/FORMAT.md). Each image is decoded,
- * resized to the net input with the OpenCV bilinear rule, fed as B,G,R 8-bit codes, and the
+ * resized to the net input bilinearly (image.h: the FPGA's rounding by default), fed as B,G,R
+ * 8-bit codes, and the
  * head decoded into one box. */
 #ifndef TF2SIM_DETECT_H
 #define TF2SIM_DETECT_H

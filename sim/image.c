@@ -1,4 +1,4 @@
-/* image.c: JPEG decode via libjpeg and OpenCV-compatible bilinear resize. */
+/* image.c: JPEG decode via libjpeg; bilinear resize, exact (FPGA) or OpenCV fixed point. */
 #include "image.h"
 
 #include <errno.h>
@@ -168,7 +168,7 @@ int image_resize_bilinear(const image_u8 *src, image_u8 *dst, int dw, int dh, re
         const uint8_t *s0 = src->d + (size_t)sy0 * (size_t)src->w * (size_t)c;
         const uint8_t *s1 = src->d + (size_t)sy1 * (size_t)src->w * (size_t)c;
         uint8_t *o = out + (size_t)y * (size_t)dw * (size_t)c;
-        if (m == RESIZE_CV_FIXED) {
+        if (m == RESIZE_OPENCV) {
             int16_t b1 = q11(yf[y]), b0 = q11(1.0f - yf[y]);
             for (int x = 0; x < dw; x++) {
                 int sx0 = xi[x], sx1 = sx0 + 1 < src->w ? sx0 + 1 : sx0;
@@ -187,6 +187,8 @@ int image_resize_bilinear(const image_u8 *src, image_u8 *dst, int dw, int dh, re
                 o[i] = (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
             }
         } else {
+            /* The weights here are float-exact (multiples of 1/2^k for these ratios), so the
+             * double sum is the exact bilinear value. */
             double fy = yf[y];
             for (int x = 0; x < dw; x++) {
                 int sx0 = xi[x], sx1 = sx0 + 1 < src->w ? sx0 + 1 : sx0;

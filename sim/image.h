@@ -1,9 +1,14 @@
 /* image.h: JPEG decoding (libjpeg-turbo) and the bilinear resize of the DAC-SDC front end.
  *
  * The iSmart host decodes with OpenCV (BGR, H,W,C) and the FPGA resizes 640x360 to 320x160
- * bilinearly; the float model sees pixel/255 in B,G,R channel order
- * (../shared/data/ultranet-ismart/FORMAT.md). The resize follows OpenCV INTER_LINEAR:
- * half-pixel centres, sx = (dx + 0.5) * (sw / dw) - 0.5, edge-clamped. */
+ * bilinearly (hls::Resize_opr_linear); the float model sees pixel/255 in B,G,R channel order
+ * (../shared/data/ultranet-ismart/FORMAT.md). Both modes use OpenCV INTER_LINEAR geometry:
+ * half-pixel centres, sx = (dx + 0.5) * (sw / dw) - 0.5, edge-clamped. They differ in rounding:
+ *  - RESIZE_EXACT: the exact bilinear value rounded half up. With it the integer model's boxes
+ *    equal the FPGA builds' boxes on all 200 images of dacsdc-sample200 for both iSmart weight
+ *    sets, so this is what the hardware computes (default).
+ *  - RESIZE_OPENCV: OpenCV's 8-bit fixed-point path; reproduces featuremap/conv0_in.bin (the
+ *    training-side input) bit for bit. */
 #ifndef TF2SIM_IMAGE_H
 #define TF2SIM_IMAGE_H
 
@@ -17,8 +22,8 @@ typedef struct image_u8 {
 } image_u8;
 
 typedef enum resize_mode {
-    RESIZE_CV_FIXED, /* OpenCV's 8-bit fixed-point path (11-bit coefficients; x86 SIMD vertical pass) */
-    RESIZE_FLOAT,    /* exact bilinear in double, rounded half up */
+    RESIZE_EXACT,  /* exact bilinear, rounded half up: the FPGA's resize */
+    RESIZE_OPENCV, /* OpenCV's 8-bit fixed-point path (11-bit coefficients; x86 SIMD vertical pass) */
 } resize_mode;
 
 /* Decodes a JPEG file to 8-bit RGB (grey images are expanded to 3 channels). */

@@ -13,21 +13,22 @@
 
 static const char ACC_HELP[] =
     "usage: tf2sim accuracy --net NET --weights DIR --data DIR [--compare FILE] [--bitw DIGITS]\n"
-    "                       [--lshift N] [--resize cv|float] [--limit N] [--threads N]\n"
+    "                       [--lshift N] [--resize fpga|opencv] [--limit N] [--threads N]\n"
     "                       [--boxes-out FILE] [--format table|json|csv]\n"
     "       tf2sim accuracy --net fmnist_cnn [--bitw N|DIGITS] [--bita N|DIGITS] [--pow2] [--float]\n"
     "                       [--bits-table] [--weights DIR] [--data DIR] [--calib N] [--limit N]\n"
     "Detection (DIR/ground_truth_plain.txt):\n"
     "  Runs the bit-accurate MixQ integer model (weights in the iSmart layout: conv_k_w/inc/bias.bin)\n"
     "  on a DAC-SDC style data set (DIR/ground_truth_plain.txt, DIR/images/<id>.jpg): JPEG decode,\n"
-    "  OpenCV bilinear resize to the net input (B,G,R), one box per image; reports mean IoU.\n"
+    "  bilinear resize to the net input (B,G,R), one box per image; reports mean IoU.\n"
     "  --compare FILE   boxes of another model, one 'xmin xmax ymin ymax' line per image id\n"
     "                   (e.g. the FPGA's bbox_PL_1000_sample_*.txt): agreement = images with all\n"
     "                   four coordinates within 2 px, and that file's own mean IoU\n"
     "  --bitw DIGITS    per-compute-layer weight bits (strict); without it a layer whose weights\n"
     "                   need more bits than the net declares is widened (8-bit first/last sets)\n"
     "  --lshift N       L_SHIFT of the BN shift T = wbits-1+abits+N (default 8, iSmart)\n"
-    "  --resize MODE    cv: OpenCV's 8-bit fixed-point INTER_LINEAR (default); float: exact bilinear\n"
+    "  --resize MODE    fpga (default): exact bilinear rounded half up, as the FPGA's resize;\n"
+    "                   opencv: OpenCV's 8-bit fixed-point INTER_LINEAR (gives featuremap/conv0_in.bin)\n"
     "  --limit N        only the first N images;  --threads N  workers (default: online CPUs)\n"
     "Classification (an IDX data set, default /usr/share/datasets/fashion-mnist from Debian's\n"
     "dataset-fashion-mnist; float weights <name>_w/_b.npy, default models/NET/):\n"
@@ -233,7 +234,7 @@ int cmd_accuracy(int argc, char **argv)
     long calib = 1000;
     const char *net_name = NULL, *wdir = NULL, *data = NULL, *cmp = NULL, *bitw = NULL, *boxes_out = NULL;
     long lshift = ISMART_DEFAULT_LSHIFT, limit = 0, threads = sysconf(_SC_NPROCESSORS_ONLN);
-    resize_mode rm = RESIZE_CV_FIXED;
+    resize_mode rm = RESIZE_EXACT;
     out_format fmt = FMT_TABLE;
     tf_err e;
     optind = 1;
@@ -267,12 +268,12 @@ int cmd_accuracy(int argc, char **argv)
                 return cli_fail(&e);
             break;
         case 'r':
-            if (strcmp(optarg, "cv") == 0)
-                rm = RESIZE_CV_FIXED;
-            else if (strcmp(optarg, "float") == 0)
-                rm = RESIZE_FLOAT;
+            if (strcmp(optarg, "fpga") == 0 || strcmp(optarg, "exact") == 0)
+                rm = RESIZE_EXACT;
+            else if (strcmp(optarg, "opencv") == 0)
+                rm = RESIZE_OPENCV;
             else
-                return cli_failf("--resize: '%s' is not one of cv, float", optarg);
+                return cli_failf("--resize: '%s' is not one of fpga, opencv", optarg);
             break;
         case 'f':
             if (cli_parse_format(optarg, &fmt))

@@ -15,12 +15,15 @@
 
 static const char INFER_HELP[] =
     "usage: tf2sim infer --net NET --weights DIR --input FILE [--dump-layer K --out FILE]\n"
-    "                    [--raw WxH] [--bitw DIGITS] [--lshift N] [--format table|json|csv]\n"
+    "                    [--raw WxH] [--resize fpga|opencv] [--bitw DIGITS] [--lshift N]\n"
+    "                    [--format table|json|csv]\n"
     "  Runs the bit-accurate MixQ integer model on one input and prints every layer's shape and\n"
     "  value range (and the decoded box for a 6-field YOLO head).\n"
     "  --input FILE      a JPEG (decoded, resized bilinearly to the net input, B,G,R), or float32\n"
     "                    C,H,W of the net input shape holding pixel/255 (featuremap/conv0_in.bin)\n"
     "  --raw WxH         FILE is raw uint8 H,W,C in R,G,B order of that size (e.g. boat6_0.bin 640x360)\n"
+    "  --resize MODE     fpga (default): exact bilinear rounded half up, as the FPGA; opencv: OpenCV's\n"
+    "                    fixed-point INTER_LINEAR (sample1000_686.jpg then gives conv0_in.bin exactly)\n"
     "  --dump-layer K    layer name or 0-based index; writes its output to --out as float32 C,H,W\n"
     "                    with value = q/(2^bits-1) (activations) or Y/div (raw head), the layout of\n"
     "                    the iSmart reference feature maps\n";
@@ -34,7 +37,8 @@ static int parse_wxh(const char *s, int *w, int *h)
                : -1;
 }
 
-static int load_input(const net *n, const char *path, int raw_w, int raw_h, tensor *in, image_u8 *orig, tf_err *e)
+static int load_input(const net *n, const char *path, int raw_w, int raw_h, resize_mode rm, tensor *in,
+                      image_u8 *orig, tf_err *e)
 {
     size_t npix = (size_t)n->in_c * n->in_h * n->in_w;
     uint8_t *chw = malloc(npix);
@@ -80,7 +84,7 @@ static int load_input(const net *n, const char *path, int raw_w, int raw_h, tens
         tf_errf(e, "%s: net %s takes %d channels, images have 3", path, n->name, n->in_c);
         goto out;
     }
-    if (image_resize_bilinear(orig, &rs, n->in_w, n->in_h, RESIZE_CV_FIXED, e))
+    if (image_resize_bilinear(orig, &rs, n->in_w, n->in_h, rm, e))
         goto out;
     image_to_chw(&rs, 1, chw);
     rc = mixq_input_from_u8(n, chw, in, e);
@@ -98,7 +102,8 @@ int cmd_infer(int argc, char **argv)
         {"out", required_argument, 0, 'o'},    {"raw", required_argument, 0, 'r'},
         {"bitw", required_argument, 0, 'B'},   {"lshift", required_argument, 0, 'L'},
         {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"resize", required_argument, 0, 'z'}, {0, 0, 0, 0}};
+    resize_mode rm = RESIZE_EXACT;
     const char *net_name = NULL, *wdir = NULL, *input = NULL, *dump = NULL, *outp = NULL, *bitw = NULL;
     int raw_w = 0, raw_h = 0;
     long lshift = ISMART_DEFAULT_LSHIFT;
@@ -114,6 +119,14 @@ int cmd_infer(int argc, char **argv)
         case 'k': dump = optarg; break;
         case 'o': outp = optarg; break;
         case 'B': bitw = optarg; break;
+        case 'z':
+            if (strcmp(optarg, "fpga") == 0 || strcmp(optarg, "exact") == 0)
+                rm = RESIZE_EXACT;
+            else if (strcmp(optarg, "opencv") == 0)
+                rm = RESIZE_OPENCV;
+            else
+                return cli_failf("--resize: '%s' is not one of fpga, opencv", optarg);
+            break;
         case 'r':
             if (parse_wxh(optarg, &raw_w, &raw_h))
                 return cli_failf("--raw: '%s' is not WxH (e.g. 640x360)", optarg);
@@ -173,7 +186,7 @@ int cmd_infer(int argc, char **argv)
         cli_failf("out of memory");
         goto out;
     }
-    if (load_input(&n, input, raw_w, raw_h, &in, &orig, &e) || mixq_forward(&n, &w, &in, outs, 1, &e)) {
+    if (load_input(&n, input, raw_w, raw_h, rm, &in, &orig, &e) || mixq_forward(&n, &w, &in, outs, 1, &e)) {
         cli_fail(&e);
         goto out;
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tf2sim infer writes a layer in the reference byte layout: conv0 from the reference input
 # equals featuremap/conv0_out.bin byte for byte except at the 19 rounding ties FORMAT.md
-# lists, the JPEG path gives the same conv0 input, and the decoded box of image 686 is
+# lists, the JPEG path with OpenCV's resize gives the same conv0 input, and the decoded box of image 686 is
 # close to its ground truth. Bad input: one error line.
 set -euo pipefail
 tf2sim=$1
@@ -13,7 +13,7 @@ fails=0
 
 "$tf2sim" infer --net ultranet --weights "$ism/weight_4a4w" --input "$ism/featuremap/conv0_in.bin" \
     --dump-layer conv0 --out "$work/c0.bin" > /dev/null
-"$tf2sim" infer --net ultranet --weights "$ism/weight_4a4w" --input "$ism/sample1000_686.jpg" \
+"$tf2sim" infer --net ultranet --weights "$ism/weight_4a4w" --input "$ism/sample1000_686.jpg" --resize opencv \
     --dump-layer 0 --out "$work/c0j.bin" > "$work/jpg.txt"
 "$tf2sim" infer --net ultranet --weights "$ism/weight_4a4w" --input "$ism/featuremap/conv5_in.bin" \
     --dump-layer conv8 --out "$work/head.bin" > /dev/null 2>&1 && { echo "FAIL: wrong-size input accepted"; fails=$((fails+1)); } || true
