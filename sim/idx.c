@@ -44,15 +44,27 @@ int idx_load_u8(idx_u8 *x, const char *path, tf_err *e)
             goto out;
         }
     }
-    x->data = malloc(n);
+    /* Grow the buffer as data arrives: a header can claim any size, the file may be short. */
+    size_t got = 0, cap = n < ((size_t)1 << 20) ? n : ((size_t)1 << 20);
+    x->data = malloc(cap ? cap : 1);
     if (!x->data) {
         tf_errf(e, "%s: out of memory", path);
         goto out;
     }
-    size_t got = 0;
     while (got < n) {
-        unsigned chunk = n - got > (1u << 30) ? (1u << 30) : (unsigned)(n - got);
-        int r = gzread(f, x->data + got, chunk);
+        if (got == cap) {
+            size_t nc = cap * 2 < n ? cap * 2 : n;
+            uint8_t *nd = realloc(x->data, nc);
+            if (!nd) {
+                tf_errf(e, "%s: out of memory", path);
+                idx_free(x);
+                goto out;
+            }
+            x->data = nd;
+            cap = nc;
+        }
+        size_t want = cap - got;
+        int r = gzread(f, x->data + got, (unsigned)(want > (1u << 30) ? (1u << 30) : want));
         if (r <= 0)
             break;
         got += (size_t)r;

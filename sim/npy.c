@@ -55,16 +55,26 @@ int npy_load_f32(const char *path, int want_ndim, const int *want_shape, float *
         return tf_errf(e, "%s: truncated .npy header", path);
     }
     int rc = -1;
+    /* Each key must be followed by ':' and its value inside the header. */
     const char *d = strstr(h, "'descr'"), *fo = strstr(h, "'fortran_order'"), *sp = strstr(h, "'shape'");
-    if (!d || !fo || !sp || !strstr(d, "'<f4'")) {
+    const char *dv = d ? strchr(d, ':') : NULL, *fv = fo ? strchr(fo, ':') : NULL, *sv = sp ? strchr(sp, ':') : NULL;
+    if (!dv || !fv || !sv) {
+        tf_errf(e, "%s: .npy header lacks 'descr', 'fortran_order' or 'shape'", path);
+        goto out;
+    }
+    dv++, fv++, sv++;
+    dv += strspn(dv, " ");
+    fv += strspn(fv, " ");
+    sv += strspn(sv, " ");
+    if (strncmp(dv, "'<f4'", 5) != 0) {
         tf_errf(e, "%s: expected dtype '<f4' (float32, little-endian) in the .npy header", path);
         goto out;
     }
-    if (strncmp(strchr(fo, ':') + 1 + strspn(strchr(fo, ':') + 1, " "), "False", 5) != 0) {
+    if (strncmp(fv, "False", 5) != 0) {
         tf_errf(e, "%s: Fortran-order arrays are not supported", path);
         goto out;
     }
-    const char *p = strchr(sp, '(');
+    const char *p = *sv == '(' ? sv : NULL;
     int nd = 0;
     int sh[NPY_MAX_DIMS];
     if (!p) {
@@ -86,9 +96,18 @@ int npy_load_f32(const char *path, int want_ndim, const int *want_shape, float *
         sh[nd++] = (int)v;
         p = end;
     }
+    if (*p != ')') {
+        tf_errf(e, "%s: bad shape in the .npy header", path);
+        goto out;
+    }
     size_t n = 1;
-    for (int i = 0; i < nd; i++)
+    for (int i = 0; i < nd; i++) {
         n *= (size_t)sh[i];
+        if (n > ((size_t)1 << 31)) {
+            tf_errf(e, "%s: array too large", path);
+            goto out;
+        }
+    }
     char got[128];
     shape_str(got, sizeof got, nd, sh);
     if (want_ndim > 0) {
@@ -99,6 +118,23 @@ int npy_load_f32(const char *path, int want_ndim, const int *want_shape, float *
             tf_errf(e, "%s: shape %s, expected %s", path, got, want);
             goto out;
         }
+    }
+    /* Check the data size before allocating (a header can claim any shape). */
+    long here = ftell(f);
+    if (here < 0 || fseek(f, 0, SEEK_END) != 0) {
+        tf_errf(e, "%s: cannot seek", path);
+        goto out;
+    }
+    long fend = ftell(f);
+    if (fend < 0 || fseek(f, here, SEEK_SET) != 0) {
+        tf_errf(e, "%s: cannot seek", path);
+        goto out;
+    }
+    size_t avail = (size_t)(fend - here) / sizeof(float);
+    if (avail < n) {
+        tf_errf(e, "%s: file too short: %zu of %zu float32 values (shape %s, %zu data bytes after a %zu-byte header)",
+                path, avail, n, got, n * 4, pre + hlen);
+        goto out;
     }
     float *buf = malloc(n ? n * sizeof(float) : 1);
     if (!buf) {
