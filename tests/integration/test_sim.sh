@@ -76,6 +76,10 @@ assert len(rows) == 5, rows
 for ev, arch, iv, civ, clat in rows:
     assert ev == "cycle" and civ == iv and clat and clat >= civ, rows
 assert db.execute("SELECT count(*) FROM designs WHERE arch='engine'").fetchone()[0] == 1
+bits = set(db.execute("SELECT bitw, bita FROM designs WHERE arch='dataflow'").fetchall())
+assert ("844444448", "844444444") in bits, bits   # iSmart
+assert ("444444444", "844444444") in bits, bits   # BJUT
+assert ("532555558", "733677665") in bits, bits   # MixQ mixed_DP
 assert db.execute("SELECT cycles FROM layer_results l JOIN designs d ON d.id=l.design_id "
                   "WHERE d.arch='engine' AND l.name='fc1000'").fetchone()[0] == 8064
 PY
