@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cycle.h"
 #include "engine_config.h"
+#include "engine_plan.h"
 #include "evaluate.h"
 #include "search.h"
 #include "space.h"
@@ -302,10 +303,18 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
                               "lut", (json_int_t)ev->r.lut, "ff", (json_int_t)ev->r.ff, "slowest",
                               n->layers[p->slowest].name, "layers", layers);
         json_object_set_new(j, "feasible", json_boolean(ev->feasible));
-        if (ds->arch == ARCH_DATAFLOW)
+        if (ds->arch == ARCH_DATAFLOW) {
             json_object_set_new(j, "fifo_depth", json_integer(ds->fifo_depth));
-        else
+        } else {
             json_object_set_new(j, "engine", json_string(ds->eng.name));
+            engine_plan pl;
+            tf_err pe;
+            if (engine_plan_build(n, &ds->eng, &pl, &pe) == 0) {
+                json_object_set_new(j, "feature_cache_needed_bytes", json_integer((json_int_t)pl.feature_cache_needed));
+                json_object_set_new(j, "filter_cache_needed_bytes", json_integer((json_int_t)pl.filter_cache_needed));
+                engine_plan_free(&pl);
+            }
+        }
         if (an)
             json_object_set_new(j, "analytic", json_pack("{s:I,s:I}", "interval_cycles",
                                                           (json_int_t)an->interval_cycles, "latency_cycles",
@@ -352,6 +361,15 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
         printf("analytic: interval %" PRIu64 ", latency %" PRIu64 "\n", an->interval_cycles, an->latency_cycles);
     printf("resources: dsp %d, bram18 %d, lut %ld, ff %ld (%s %s)\n", ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff,
            ev->feasible ? "fits" : "exceeds", dv->name);
+    engine_plan pl;
+    tf_err pe;
+    if (ds->arch == ARCH_ENGINE && engine_plan_build(n, &ds->eng, &pl, &pe) == 0) {
+        printf("caches: feature %llu bytes needed (%d pages of %llu; engine %s has %ld), filter %llu bytes per PE "
+               "needed (has %ld)\n", (unsigned long long)pl.feature_cache_needed, pl.pages,
+               (unsigned long long)pl.page_bytes, ds->eng.name, ds->eng.feature_cache_bytes,
+               (unsigned long long)pl.filter_cache_needed, ds->eng.filter_cache_bytes);
+        engine_plan_free(&pl);
+    }
     if (design_id)
         printf("stored as design #%lld in %s\n", (long long)design_id, o->db);
     if (o->trace)

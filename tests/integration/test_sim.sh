@@ -24,12 +24,26 @@ assert c1["cycles"] == 4 * 15456 and c1["stall_feature"] == 3876, c1
 tot = sum(l["total_cycles"] for l in j["layers"])
 assert tot == j["interval_cycles"], (tot, j["interval_cycles"])
 assert j["interval_cycles"] == j["analytic"]["interval_cycles"]
+# TF2's ResNet-50 build: 2 pages x 7168 words x 128 B (tf2-engine.md 1.5)
+assert j["feature_cache_needed_bytes"] == 1835008, j["feature_cache_needed_bytes"]
 for k in ("interval_cycles", "latency_cycles", "fps"):
     assert k in j
 for l in j["layers"]:
     for k in ("name", "cycles", "stall_filter", "stall_feature", "stall_fifo_full", "stall_fifo_empty", "dsp", "bram18"):
         assert k in l, (l["name"], k)
 print("engine resnet50: interval", j["interval_cycles"], "fps %.1f" % j["fps"])
+PY
+
+# GoogLeNet (Caffe, 5x5 branches): 3 pages x 3876 words x 128 B = 1,488,384 B (tf2-engine.md 1.5);
+# at the 192.5 MHz that TF2's own cycle table implies (f10a.json notes) it runs at ~306 fps,
+# TF2's published GoogLeNet throughput.
+"$tf2sim" sim --net googlenet --arch engine --clock 192.5 --format json --db none > gnet.json
+python3 - gnet.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["feature_cache_needed_bytes"] == 1488384, j["feature_cache_needed_bytes"]
+assert abs(j["fps"] - 306) < 306 * 0.01, j["fps"]
+print("engine googlenet: %d cycles, %.1f fps at 192.5 MHz" % (j["interval_cycles"], j["fps"]))
 PY
 
 # Dataflow: the named UltraNet foldings. BJUT (all MVAU) is 460,800 cycles a frame in every
