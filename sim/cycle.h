@@ -5,8 +5,9 @@
  * Fills the same perf struct as the analytical model. Per layer: `cycles` is the busy
  * (control-word) count of one steady-state frame, and the four stall counters cover the
  * rest of that layer's frame period, so cycles + stalls = the layer's period:
- *   dataflow: the stretch between the layer's last two frame completions (= the
- *             interval in steady state);
+ *   dataflow: the stretch between the layer's completions of the frames before and at
+ *             the measured one (the next-to-last with 3+ frames), which is the
+ *             interval in steady state;
  *   engine:   the layer's share of the serial frame (the layers' shares add up to the
  *             frame, input read and filter preload charged to the first layer). */
 #ifndef TF2SIM_CYCLE_H
