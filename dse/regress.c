@@ -378,6 +378,12 @@ int regress_prepare(const regress_case *c, const char *shared_dir, regress_data 
 int regress_run(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx, regress_fault fault,
                 regress_result *r, tf_err *e)
 {
+    return regress_run_stalled(c, shared_dir, be, ctx, fault, 0, r, e);
+}
+
+int regress_run_stalled(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
+                        regress_fault fault, int stall_pct, regress_result *r, tf_err *e)
+{
     memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", c->name);
     regress_data d;
@@ -394,6 +400,8 @@ int regress_run(const regress_case *c, const char *shared_dir, regress_backend b
     r->c_seconds = d.c_seconds;
     r->n_outputs = (long)ny;
     r->first_diff = -1;
+    d.job.stall_in_pct = d.job.stall_out_pct = stall_pct;
+    d.job.stall_seed = name_seed(c->name, 7);
     double t0 = now_s();
     int rc = be(&d.job, ctx, r->error, sizeof r->error);
     r->rtl_seconds = now_s() - t0;
@@ -416,7 +424,7 @@ int regress_run(const regress_case *c, const char *shared_dir, regress_backend b
         }
     r->outputs_equal = r->n_diff == 0;
     r->cycle_diff_pct = r->c_cycles ? 100.0 * ((double)r->rtl_cycles - (double)r->c_cycles) / (double)r->c_cycles : 0;
-    r->pass = r->outputs_equal && fabs(r->cycle_diff_pct) <= 1.0;
+    r->pass = r->outputs_equal && (stall_pct > 0 ? r->rtl_cycles >= r->c_cycles : fabs(r->cycle_diff_pct) <= 1.0);
     regress_data_free(&d);
     return 0;
 }

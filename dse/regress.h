@@ -98,6 +98,11 @@ typedef struct regress_result {
  * case could not be prepared (e filled). A backend failure is a failed case. */
 int regress_run(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
                 regress_fault fault, regress_result *r, tf_err *e);
+/* Same with back-pressure: the input is not valid and the output not ready on stall_pct %
+ * of the cycles (pseudo-random, seeded by the case). Outputs must still be equal; the
+ * cycle count then only has to be at least the C model's. */
+int regress_run_stalled(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
+                        regress_fault fault, int stall_pct, regress_result *r, tf_err *e);
 
 /* Runs j on the SystemC testbench program `exe` (tf2sim_rtl_sc JOB RESULT). */
 int regress_run_systemc(const char *exe, cu_job *j, char *err, size_t cap);

@@ -18,7 +18,7 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
     return -1;
 }
 
-#define JOB_MAGIC 0x314a5543u /* "CUJ1" */
+#define JOB_MAGIC 0x324a5543u /* "CUJ2" */
 #define RES_MAGIC 0x31525543u /* "CUR1" */
 #define NFIELDS 17
 
@@ -40,10 +40,13 @@ int cu_job_save(const char *path, const cu_job *j, char *err, size_t cap)
     if (!f)
         return fail(err, cap, "%s: cannot write", path);
     uint32_t magic = JOB_MAGIC;
-    int32_t fl[NFIELDS + 2];
+    int32_t fl[NFIELDS + 5];
     layer_fields(&j->l, fl);
     fl[NFIELDS] = j->l.obit;
     fl[NFIELDS + 1] = (j->inc ? 1 : 0) | (j->bias ? 2 : 0);
+    fl[NFIELDS + 2] = j->stall_in_pct;
+    fl[NFIELDS + 3] = j->stall_out_pct;
+    fl[NFIELDS + 4] = (int32_t)j->stall_seed;
     int ok = fwrite(&magic, 4, 1, f) == 1 && fwrite(fl, sizeof fl, 1, f) == 1 &&
              fwrite(j->w, sizeof *j->w, wcount(&j->l), f) == wcount(&j->l) &&
              fwrite(j->x, sizeof *j->x, xcount(&j->l), f) == xcount(&j->l) &&
@@ -71,7 +74,7 @@ int cu_job_load(const char *path, cu_job *j, char *err, size_t cap)
     if (!f)
         return fail(err, cap, "%s: cannot read", path);
     uint32_t magic = 0;
-    int32_t fl[NFIELDS + 2];
+    int32_t fl[NFIELDS + 5];
     if (fread(&magic, 4, 1, f) != 1 || magic != JOB_MAGIC || fread(fl, sizeof fl, 1, f) != 1) {
         fclose(f);
         return fail(err, cap, "%s: not a job file", path);
@@ -82,6 +85,9 @@ int cu_job_load(const char *path, cu_job *j, char *err, size_t cap)
     for (int i = 0; i < NFIELDS; i++)
         *dst[i] = fl[i];
     l->obit = fl[NFIELDS];
+    j->stall_in_pct = fl[NFIELDS + 2];
+    j->stall_out_pct = fl[NFIELDS + 3];
+    j->stall_seed = (uint32_t)fl[NFIELDS + 4];
     if (cu_layer_derive(l, err, cap)) {
         fclose(f);
         return -1;

@@ -93,9 +93,17 @@ template <class A> int cu_drive(A &a, cu_job *j, char *err, size_t cap)
     const uint64_t limit = 64 * (n_in + n_out * kk * cfl) + 10000;
     uint64_t ib = 0, ob = 0, edges = 0;
     uint32_t in_words[CU_IN_WORDS], out_words[CU_OUT_WORDS];
-    a.set_out_ready(true);
+    uint32_t rng = j->stall_seed ? j->stall_seed : 0x9e3779b9u;
+    auto roll = [&rng](int pct) {
+        if (pct <= 0)
+            return false;
+        rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5;
+        return (int)(rng % 100u) < pct;
+    };
     while (ob < n_out) {
-        bool iv = ib < n_in;
+        bool iv = ib < n_in && !roll(j->stall_in_pct);
+        bool ordy = !roll(j->stall_out_pct);
+        a.set_out_ready(ordy);
         std::memset(in_words, 0, sizeof in_words);
         if (iv) { // one pixel, all channels
             int y = (int)(ib / (uint64_t)L.w), x = (int)(ib % (uint64_t)L.w);
@@ -105,7 +113,7 @@ template <class A> int cu_drive(A &a, cu_job *j, char *err, size_t cap)
         a.set_in(iv, in_words);
         a.settle();
         bool in_fire = iv && a.in_ready();
-        bool out_fire = a.out_valid();
+        bool out_fire = ordy && a.out_valid();
         if (out_fire)
             a.out_data(out_words);
         a.edge();

@@ -54,6 +54,10 @@ typedef struct cu_job {
     int32_t *y;              /* [cout][oh][ow], filled by the backend */
     uint64_t cycles;         /* filled by the backend */
     double sim_seconds;      /* wall time of the simulation proper (no model construction) */
+    /* back-pressure test: percentage of cycles the input is not valid / the output not
+     * ready (pseudo-random from stall_seed); 0 = always valid / ready */
+    int stall_in_pct, stall_out_pct;
+    uint32_t stall_seed;
 } cu_job;
 
 typedef struct cu_trace {

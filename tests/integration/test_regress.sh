@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tf2sim regress as a user runs it: the full layer matrix on the Verilator RTL and on the
 # SystemC testbench — every case bit-exact and cycle-exact, >= 30 cases, JSON fields — plus
-# the DB rows, a VCD window, and that deliberately wrong cases (one output off by one; the
+# the DB rows, back-pressure (outputs unchanged), a VCD window, and that deliberately wrong cases (one output off by one; the
 # C cycle count off by 2%) make the command fail. Skips (passes) when tf2sim was built
 # with -DTF2SIM_RTL=OFF.
 set -euo pipefail
@@ -51,6 +51,18 @@ sqlite3 regress.db "SELECT COUNT(DISTINCT backend) FROM regression" | grep -qx 2
 
 # the table form ends with a summary line
 "$tf2sim" regress --case k3_s2_w4a4,dw_k3_s1 | tail -1 | grep -q "2 passed, 0 failed"
+
+# back-pressure: input gaps and output stalls on 40% of the cycles change the timing but
+# not a single output (every case, both backends)
+for be in verilator systemc; do
+  "$tf2sim" regress --backend $be --stall 40 --format json > stall_$be.json
+  python3 -c "
+import json, sys
+j = json.load(open('stall_$be.json'))
+assert j['totals']['failed'] == 0 and j['totals']['outputs_equal'] == len(j['cases']) >= 30
+assert all(c['rtl_cycles'] > c['c_cycles'] for c in j['cases'])
+"
+done
 
 # a VCD window
 "$tf2sim" regress --case k3_s1_w4a4 --trace --trace-cycles 100 > /dev/null
