@@ -397,7 +397,12 @@ int cmd_sim(int argc, char **argv)
     evaluation ev = {0};
     perf an = {0};
     bool have_an = false;
-    if (device_load_named(&dv, o.device, &e) || make_design(&o, &ds, &n, &dv, &e))
+    /* --bits before the design (the auto search costs DSPs at these bits) and again after
+     * a fold file, whose own per-layer bits they override */
+    if (device_load_named(&dv, o.device, &e) ||
+        (o.wbits && net_apply_bits(&n, o.wbits, o.abits, &e)) ||
+        ((o.bitw || o.bita) && net_apply_bit_digits(&n, o.bitw, o.bita, &e)) ||
+        make_design(&o, &ds, &n, &dv, &e))
         goto out;
     if ((o.wbits && net_apply_bits(&n, o.wbits, o.abits, &e)) ||
         ((o.bitw || o.bita) && net_apply_bit_digits(&n, o.bitw, o.bita, &e)))

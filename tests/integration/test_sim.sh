@@ -71,6 +71,19 @@ mq = {l["name"]: l for l in json.load(open(sys.argv[2]))["layers"]}
 assert mq["conv3"]["schedule"] == "fp" and mq["conv3"]["simd"] == 64 and mq["conv3"]["pe"] == 1
 PY
 
+# --bits override a fold file's bits; with --fold auto they drive the search
+"$tf2sim" sim --net ultranet --fold ultranet_ismart --bitw 888888888 --bita 888888888 --format json --db none > b8.json
+"$tf2sim" sim --net ultranet --fold auto --bits 2/2 --format json --db none > auto22.json
+"$tf2sim" sim --net ultranet --fold auto --bits 8/8 --format json --db none > auto88.json
+python3 - b8.json auto22.json auto88.json <<'PY'
+import json, sys
+b8, a22, a88 = (json.load(open(f)) for f in sys.argv[1:])
+ism = json.load(open("ultranet_ismart.json"))
+assert b8["interval_cycles"] == ism["interval_cycles"]   # bits do not change the loop counts
+assert b8["dsp"] >= ism["dsp"], (b8["dsp"], ism["dsp"])
+assert a22["fps"] >= a88["fps"], (a22["fps"], a88["fps"])  # cheaper products, faster design in budget
+PY
+
 # --fold auto, table and CSV
 "$tf2sim" sim --net ultranet --fold auto --db sim.db > auto.txt
 grep -q "^interval [0-9]* cycles" auto.txt
