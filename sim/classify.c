@@ -51,6 +51,7 @@ typedef struct pool {
     const net *n;
     const float_weights *fw;
     const ptq_model *m;
+    const tf2_model *t;
     const cls_data *d;
     int count, next, correct, failed;
     pthread_mutex_t mu;
@@ -72,7 +73,8 @@ static void *work(void *arg)
         tf_err e;
         for (int i = start; i < end; i++) {
             const uint8_t *img = p->d->images.data + (size_t)i * px;
-            int y = p->m ? ptq_classify(p->m, img, &e) : float_classify(p->n, p->fw, img, &e);
+            int y = p->t ? tf2_classify(p->t, img, &e)
+                         : (p->m ? ptq_classify(p->m, img, &e) : float_classify(p->n, p->fw, img, &e));
             if (y < 0) {
                 pthread_mutex_lock(&p->mu);
                 if (!p->failed)
@@ -89,12 +91,27 @@ static void *work(void *arg)
     }
 }
 
+static int eval_pool(pool p, int threads, int *correct, tf_err *e);
+
 int cls_eval(const net *n, const float_weights *fw, const ptq_model *m, const cls_data *d, int count, int threads,
              int *correct, tf_err *e)
 {
     if (count <= 0 || count > d->images.count)
         count = (int)d->images.count;
     pool p = {.n = n, .fw = fw, .m = m, .d = d, .count = count};
+    return eval_pool(p, threads, correct, e);
+}
+
+int cls_eval_tf2(const tf2_model *t, const cls_data *d, int count, int threads, int *correct, tf_err *e)
+{
+    if (count <= 0 || count > d->images.count)
+        count = (int)d->images.count;
+    pool p = {.n = t->n, .t = t, .d = d, .count = count};
+    return eval_pool(p, threads, correct, e);
+}
+
+static int eval_pool(pool p, int threads, int *correct, tf_err *e)
+{
     pthread_mutex_init(&p.mu, NULL);
     if (threads < 1)
         threads = 1;

@@ -10,6 +10,7 @@
 #include "idx.h"
 #include "net.h"
 #include "ptq.h"
+#include "tf2_model.h"
 
 typedef struct cls_data {
     idx_u8 images, labels;
@@ -23,6 +24,8 @@ void cls_data_free(cls_data *d);
 /* Correct predictions over the first `count` images: m != NULL -> integer model, else float. */
 int cls_eval(const net *n, const float_weights *fw, const ptq_model *m, const cls_data *d, int count, int threads,
              int *correct, tf_err *e);
+/* The same on the TF2 engine model. */
+int cls_eval_tf2(const tf2_model *t, const cls_data *d, int count, int threads, int *correct, tf_err *e);
 
 #endif
 

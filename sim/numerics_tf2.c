@@ -249,6 +249,25 @@ int8_t tf2_quantize_feature(double x, int q)
     return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HOT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT_CLONES
+#endif
+
+/* acc[p] += m * x[p] modulo 2^32 over a tile; m = ±2^s (or 0) is the SAC as a multiply. */
+HOT_CLONES static void sac_rows(uint32_t *acc, const int32_t *x, const uint32_t *mult, int K, int np)
+{
+    for (int kk = 0; kk < K; kk++) {
+        uint32_t m = mult[kk];
+        if (!m)
+            continue;
+        const int32_t *xr = x + (size_t)kk * np;
+        for (int p = 0; p < np; p++)
+            acc[p] += m * (uint32_t)xr[p];
+    }
+}
+
 int tf2_conv(const layer *l, const tensor *in, const uint8_t *wbytes, const tf2_out_params *op, bool relu,
              tensor *out, tf_err *e)
 {
@@ -259,29 +278,49 @@ int tf2_conv(const layer *l, const tensor *in, const uint8_t *wbytes, const tf2_
                        l->win);
     if (tensor_alloc(out, l->cout, l->hout, l->wout, e))
         return -1;
-    int g = l->groups > 0 ? l->groups : 1, cpg = l->cin / g, opg = l->cout / g, k = l->k;
-    for (int o = 0; o < l->cout; o++) {
-        int grp = o / opg;
-        const uint8_t *wo = wbytes + (size_t)o * cpg * k * k;
-        for (int y = 0; y < l->hout; y++)
-            for (int x = 0; x < l->wout; x++) {
-                uint32_t acc = (uint32_t)op[o].bias_int; /* 32-bit wrap as in the hardware */
-                for (int ci = 0; ci < cpg; ci++)
-                    for (int ky = 0; ky < k; ky++) {
-                        int iy = y * l->stride - l->pad + ky;
-                        if (iy < 0 || iy >= l->hin)
-                            continue;
-                        for (int kx = 0; kx < k; kx++) {
-                            int ix = x * l->stride - l->pad + kx;
-                            if (ix < 0 || ix >= l->win)
-                                continue;
-                            int8_t xv = (int8_t)*tensor_at(in, grp * cpg + ci, iy, ix);
-                            acc += (uint32_t)tf2_sac(xv, wo[((size_t)ci * k + ky) * k + kx]);
+    int g = l->groups > 0 ? l->groups : 1, cpg = l->cin / g, opg = l->cout / g, k = l->k, K = cpg * k * k;
+    int rows = 1024 / l->wout < 1 ? 1 : 1024 / l->wout;
+    size_t tile = (size_t)rows * l->wout;
+    int32_t *X = malloc((size_t)K * tile * sizeof *X);
+    uint32_t *acc = malloc(tile * sizeof *acc), *mult = malloc((size_t)l->cout * K * sizeof *mult);
+    if (!X || !acc || !mult) {
+        free(X), free(acc), free(mult);
+        return tf_errf(e, "%s: out of memory", l->name);
+    }
+    /* SAC(x, w) = ±x << s = x * (±2^s) in 32-bit two's complement. */
+    for (size_t i = 0; i < (size_t)l->cout * K; i++) {
+        uint8_t b = wbytes[i];
+        uint32_t m = (b & TF2_WZERO) ? 0 : (uint32_t)1 << (b & 0x1f);
+        mult[i] = (b & 0x80) ? (uint32_t)0 - m : m;
+    }
+    for (int grp = 0; grp < g; grp++)
+        for (int oy0 = 0; oy0 < l->hout; oy0 += rows) {
+            int nr = oy0 + rows <= l->hout ? rows : l->hout - oy0, np = nr * l->wout;
+            for (int ci = 0; ci < cpg; ci++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) {
+                        int32_t *xr = X + (size_t)((ci * k + ky) * k + kx) * np;
+                        for (int r = 0; r < nr; r++) {
+                            int iy = (oy0 + r) * l->stride - l->pad + ky;
+                            for (int x = 0; x < l->wout; x++) {
+                                int ix = x * l->stride - l->pad + kx;
+                                xr[r * l->wout + x] = (iy < 0 || iy >= l->hin || ix < 0 || ix >= l->win)
+                                                          ? 0
+                                                          : (int8_t)*tensor_at(in, grp * cpg + ci, iy, ix);
+                            }
                         }
                     }
-                *tensor_at(out, o, y, x) = tf2_output((int32_t)acc, &op[o], relu);
+            for (int oo = 0; oo < opg; oo++) {
+                int o = grp * opg + oo;
+                for (int p = 0; p < np; p++)
+                    acc[p] = (uint32_t)op[o].bias_int;
+                sac_rows(acc, X, mult + (size_t)o * K, K, np);
+                int32_t *dst = tensor_at(out, o, oy0, 0);
+                for (int p = 0; p < np; p++)
+                    dst[p] = tf2_output((int32_t)acc[p], &op[o], relu);
             }
-    }
+        }
+    free(X), free(acc), free(mult);
     return 0;
 }
 

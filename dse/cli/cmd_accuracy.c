@@ -16,7 +16,8 @@ static const char ACC_HELP[] =
     "                       [--lshift N] [--resize fpga|opencv] [--limit N] [--threads N]\n"
     "                       [--boxes-out FILE] [--format table|json|csv]\n"
     "       tf2sim accuracy --net fmnist_cnn [--bitw N|DIGITS] [--bita N|DIGITS] [--pow2] [--float]\n"
-    "                       [--bits-table] [--weights DIR] [--data DIR] [--calib N] [--limit N]\n"
+    "                       [--bits-table] [--engine mixq|tf2] [--weights DIR] [--data DIR]\n"
+    "                       [--calib N] [--limit N]\n"
     "Detection (DIR/ground_truth_plain.txt):\n"
     "  Runs the bit-accurate MixQ integer model (weights in the iSmart layout: conv_k_w/inc/bias.bin)\n"
     "  on a DAC-SDC style data set (DIR/ground_truth_plain.txt, DIR/images/<id>.jpg): JPEG decode,\n"
@@ -36,7 +37,9 @@ static const char ACC_HELP[] =
     "  --calib training images, default 1000) and reports top-1 of the bit-accurate integer model\n"
     "  on the test images. --bitw/--bita take one digit for every layer or one per compute layer;\n"
     "  --pow2 makes weights powers of two (INQ); --float reports the float reference only;\n"
-    "  --bits-table prints top-1 for 8/8 down to 2/2 and pow2 weights beside the float model.\n";
+    "  --bits-table prints top-1 for 8/8 down to 2/2 and pow2 weights beside the float model.\n"
+    "  --engine tf2 runs the TF2 engine's arithmetic instead: INQ power-of-two weights (4-bit codes,\n"
+    "  7 magnitudes + zero), int8 features with per-channel power-of-two Q, shift-accumulate.\n";
 
 static bool file_exists(const char *dir, const char *name)
 {
@@ -66,7 +69,7 @@ static int apply_bits_opt(net *n, const char *bw, const char *ba, tf_err *e)
 
 typedef struct cls_opts {
     const char *bitw, *bita, *wdir, *data;
-    bool pow2, float_only, table;
+    bool pow2, float_only, table, tf2;
     long calib, limit, threads;
     out_format fmt;
 } cls_opts;
@@ -115,6 +118,30 @@ static int cls_one(const net *base, const float_weights *fw, const cls_data *tra
     int cnt = o->limit && o->limit < test->images.count ? (int)o->limit : (int)test->images.count;
     *top1 = (double)correct / cnt;
     net_free(&n);
+    return rc;
+}
+
+/* The TF2 engine model: INQ weights and int8 features calibrated on the training images. */
+static int cls_one_tf2(const net *n, const float_weights *fw, const cls_data *train, const cls_data *test,
+                       const cls_opts *o, double *top1, tf_err *e)
+{
+    int nc = (int)(o->calib < train->images.count ? o->calib : train->images.count);
+    size_t px = (size_t)n->in_h * n->in_w;
+    uint8_t *cal = malloc((size_t)nc * px);
+    if (!cal)
+        return tf_errf(e, "out of memory");
+    long step = train->images.count / nc;
+    for (int k = 0; k < nc; k++)
+        memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
+    tf2_model t;
+    int rc = tf2_model_build(&t, n, fw, cal, nc, e), correct = 0;
+    free(cal);
+    if (rc == 0) {
+        rc = cls_eval_tf2(&t, test, (int)o->limit, (int)o->threads, &correct, e);
+        tf2_model_free(&t);
+    }
+    int cnt = o->limit && o->limit < test->images.count ? (int)o->limit : (int)test->images.count;
+    *top1 = (double)correct / cnt;
     return rc;
 }
 
@@ -173,6 +200,16 @@ static int run_classify(net *n, cls_opts *o)
             json_array_append_new(arr, json_pack("{s:s,s:b,s:s,s:f}", "bits", bits, "pow2", rows[r].p2, "metric",
                                                  "top1", "value", top1));
         }
+        double t2;
+        if (cls_one_tf2(n, &fw, &train, &test, o, &t2, &e)) {
+            table_free(&t);
+            json_decref(arr);
+            cli_fail(&e);
+            goto out;
+        }
+        table_addf(&t, "tf2 INQ\tw4 (pow2 code)/int8\t%.4f\t%+.4f", t2, t2 - ftop1);
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:f}", "engine", "tf2", "bits", "inq4/int8", "metric",
+                                             "top1", "value", t2));
         if (o->fmt == FMT_JSON) {
             json_t *j = json_pack("{s:s,s:i,s:f,s:o}", "net", n->name, "images", cnt, "float_top1", ftop1, "rows", arr);
             json_print(j, stdout);
@@ -187,8 +224,14 @@ static int run_classify(net *n, cls_opts *o)
     }
     double top1 = ftop1;
     char bits[2 * NET_MAX_LAYERS + 2] = "float";
-    if (!o->float_only &&
-        cls_one(n, &fw, &train, &test, o->bitw, o->bita, o->pow2, o, &top1, bits, sizeof bits, &e)) {
+    if (o->tf2 && !o->float_only) {
+        snprintf(bits, sizeof bits, "tf2: INQ 4-bit weights, int8 features");
+        if (cls_one_tf2(n, &fw, &train, &test, o, &top1, &e)) {
+            cli_fail(&e);
+            goto out;
+        }
+    } else if (!o->float_only &&
+               cls_one(n, &fw, &train, &test, o->bitw, o->bita, o->pow2, o, &top1, bits, sizeof bits, &e)) {
         cli_fail(&e);
         goto out;
     }
@@ -228,7 +271,9 @@ int cmd_accuracy(int argc, char **argv)
         {"format", required_argument, 0, 'f'},  {"help", no_argument, 0, 'h'},
         {"bita", required_argument, 0, 'A'},    {"pow2", no_argument, 0, 'P'},
         {"float", no_argument, 0, 'F'},         {"bits-table", no_argument, 0, 'T'},
-        {"calib", required_argument, 0, 'C'},   {0, 0, 0, 0}};
+        {"calib", required_argument, 0, 'C'},   {"engine", required_argument, 0, 'E'},
+        {0, 0, 0, 0}};
+    bool tf2 = false;
     const char *bita = NULL;
     bool pow2 = false, float_only = false, bits_table = false;
     long calib = 1000;
@@ -249,6 +294,14 @@ int cmd_accuracy(int argc, char **argv)
         case 'o': boxes_out = optarg; break;
         case 'A': bita = optarg; break;
         case 'P': pow2 = true; break;
+        case 'E':
+            if (strcmp(optarg, "tf2") == 0)
+                tf2 = true;
+            else if (strcmp(optarg, "mixq") == 0)
+                tf2 = false;
+            else
+                return cli_failf("--engine: '%s' is not one of mixq, tf2", optarg);
+            break;
         case 'F': float_only = true; break;
         case 'T': bits_table = true; break;
         case 'C':
@@ -300,7 +353,12 @@ int cmd_accuracy(int argc, char **argv)
             net_free(&n);
             return cli_failf("accuracy: --compare and --boxes-out are for detection data sets");
         }
-        cls_opts co = {.bitw = bitw, .bita = bita, .wdir = wdir, .data = data, .pow2 = pow2,
+        if (tf2 && (bitw || bita || pow2)) {
+            net_free(&n);
+            return cli_failf("accuracy: --engine tf2 fixes the bits (INQ 4-bit weights, int8 features); "
+                             "drop --bitw/--bita/--pow2");
+        }
+        cls_opts co = {.bitw = bitw, .bita = bita, .wdir = wdir, .data = data, .pow2 = pow2, .tf2 = tf2,
                        .float_only = float_only, .table = bits_table, .calib = calib, .limit = limit,
                        .threads = threads, .fmt = fmt};
         int r = run_classify(&n, &co);
@@ -317,9 +375,9 @@ int cmd_accuracy(int argc, char **argv)
         return cli_failf("--data %s: neither ground_truth_plain.txt (detection) nor t10k-images-idx3-ubyte[.gz] "
                          "(classification) found", data);
     }
-    if (bita || pow2 || float_only || bits_table) {
+    if (bita || pow2 || float_only || bits_table || tf2) {
         net_free(&n);
-        return cli_failf("accuracy: --bita, --pow2, --float and --bits-table are for classification (the integer "
+        return cli_failf("accuracy: --bita, --pow2, --float, --bits-table and --engine are for classification (the integer "
                          "weights of a detection set fix the bits)");
     }
     if (bitw && net_apply_bit_digits(&n, bitw, NULL, &e)) {

@@ -264,13 +264,51 @@ static void test_conv_vs_real(void **st)
     tensor_free(&in), tensor_free(&out);
 }
 
+/* The tiled SAC conv equals the per-element definition, incl. stride, groups and wrapping. */
+static void test_conv_naive(void **st)
+{
+    (void)st;
+    layer l;
+    memset(&l, 0, sizeof l);
+    l.op = OP_CONV, l.cin = 4, l.hin = 9, l.win = 7, l.cout = 6, l.k = 3, l.stride = 2, l.pad = 1, l.groups = 2;
+    l.hout = 5, l.wout = 4;
+    tf_err e;
+    tensor in = {0}, out = {0};
+    tensor_alloc(&in, 4, 9, 7, &e);
+    for (size_t i = 0; i < tensor_size(&in); i++)
+        in.d[i] = (int)(urand() * 256) - 128;
+    uint8_t wb[6 * 2 * 9];
+    for (size_t i = 0; i < sizeof wb; i++)
+        wb[i] = (uint8_t)(urand() * 256); /* any byte: sign, zero flag, shifts up to 31 */
+    tf2_out_params op[6];
+    for (int o = 0; o < 6; o++)
+        op[o] = (tf2_out_params){.bias_int = (int32_t)(urand() * 2e6) - 1000000, .alpha_int = 1 << 20, .beta_int = 0};
+    assert_int_equal(tf2_conv(&l, &in, wb, op, true, &out, &e), 0);
+    for (int o = 0; o < 6; o++)
+        for (int y = 0; y < 5; y++)
+            for (int x = 0; x < 4; x++) {
+                uint32_t acc = (uint32_t)op[o].bias_int;
+                for (int ci = 0; ci < 2; ci++)
+                    for (int ky = 0; ky < 3; ky++)
+                        for (int kx = 0; kx < 3; kx++) {
+                            int iy = 2 * y - 1 + ky, ix = 2 * x - 1 + kx;
+                            if (iy < 0 || iy >= 9 || ix < 0 || ix >= 7)
+                                continue;
+                            acc += (uint32_t)tf2_sac((int8_t)*tensor_at(&in, (o / 3) * 2 + ci, iy, ix),
+                                                     wb[(o * 2 + ci) * 9 + ky * 3 + kx]);
+                        }
+                assert_int_equal(*tensor_at(&out, o, y, x), tf2_output((int32_t)acc, &op[o], true));
+            }
+    tensor_free(&in), tensor_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inq_rounding),  cmocka_unit_test(test_codes_roundtrip),
         cmocka_unit_test(test_weight_byte_sac), cmocka_unit_test(test_output_stage),
         cmocka_unit_test(test_feature_q),     cmocka_unit_test(test_add_gap),
-        cmocka_unit_test(test_conv_vs_real),
+        cmocka_unit_test(test_conv_vs_real),  cmocka_unit_test(test_conv_naive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

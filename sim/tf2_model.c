@@ -1,0 +1,230 @@
+/* tf2_model.c: building and running a net on TF2 arithmetic. */
+#include "tf2_model.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numerics_mixq.h"
+
+void tf2_model_free(tf2_model *m)
+{
+    if (m->l && m->n)
+        for (int i = 0; i < m->n->n_layers; i++) {
+            free(m->l[i].wbytes);
+            free(m->l[i].op);
+            free(m->l[i].q);
+        }
+    free(m->l);
+    m->l = NULL;
+}
+
+/* Q of input channel c of layer i (the producer's channel; fc: flattened index / (h*w)). */
+static int q_of_input(const tf2_model *m, const layer *l, int c)
+{
+    int src = l->inputs[0];
+    return src < 0 ? m->q_in : m->l[src].q[c];
+}
+
+int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const uint8_t *calib, int n_calib,
+                    tf_err *e)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    int L = n->n_layers;
+    m->l = calloc((size_t)L, sizeof *m->l);
+    float_weights qw = {.n_layers = L};
+    qw.l = calloc((size_t)L, sizeof *qw.l);
+    double **mn = calloc((size_t)L, sizeof *mn), **mx = calloc((size_t)L, sizeof *mx);
+    ftensor in = {0};
+    ftensor *outs = calloc((size_t)L, sizeof *outs);
+    double in_min = 0, in_max = 0;
+    int rc = -1;
+    if (!m->l || !qw.l || !mn || !mx || !outs || ftensor_alloc(&in, n->in_c, n->in_h, n->in_w, e)) {
+        tf_errf(e, "out of memory");
+        goto out;
+    }
+    /* INQ weights (float powers of two; biases stay float and become bias_int). */
+    for (int i = 0; i < L; i++) {
+        const layer *l = &n->layers[i];
+        if (!layer_is_compute(l))
+            continue;
+        size_t nw = (size_t)l->weights;
+        qw.l[i].w = malloc(nw * sizeof(float));
+        if (!qw.l[i].w) {
+            tf_errf(e, "out of memory");
+            goto out;
+        }
+        qw.l[i].b = fw->l[i].b; /* borrowed */
+        qw.l[i].n_w = nw;
+        m->l[i].max_exp = tf2_inq_max_exp(fw->l[i].w, nw);
+        tf2_inq_quantize(fw->l[i].w, nw, m->l[i].max_exp, qw.l[i].w);
+    }
+    /* Calibration: per-channel min/max of every layer's output, with the INQ weights. */
+    for (int i = 0; i < L; i++) {
+        int c = n->layers[i].cout;
+        mn[i] = calloc((size_t)c, sizeof **mn);
+        mx[i] = calloc((size_t)c, sizeof **mx);
+        m->l[i].q = calloc((size_t)c, sizeof *m->l[i].q);
+        if (!mn[i] || !mx[i] || !m->l[i].q) {
+            tf_errf(e, "out of memory");
+            goto out;
+        }
+    }
+    for (int k = 0; k < n_calib; k++) {
+        const uint8_t *pix = calib + (size_t)k * ftensor_size(&in);
+        for (size_t j = 0; j < ftensor_size(&in); j++) {
+            in.d[j] = pix[j] / 255.0f;
+            in_max = fmax(in_max, in.d[j]);
+        }
+        if (float_forward(n, &qw, &in, outs, 1, e))
+            goto out;
+        for (int i = 0; i < L; i++) {
+            const ftensor *t = &outs[i];
+            size_t plane = (size_t)t->h * t->w;
+            for (int c = 0; c < t->c; c++)
+                for (size_t j = 0; j < plane; j++) {
+                    double v = t->d[c * plane + j];
+                    mn[i][c] = fmin(mn[i][c], v);
+                    mx[i][c] = fmax(mx[i][c], v);
+                }
+        }
+    }
+    m->q_in = tf2_q_channel(in_min, in_max);
+    if (m->q_in == INT_MIN)
+        m->q_in = 0;
+    for (int i = 0; i < L; i++) {
+        const layer *l = &n->layers[i];
+        if (layer_is_compute(l)) {
+            tf2_q_layer(mn[i], mx[i], l->cout, m->l[i].q);
+        } else if (l->op == OP_MAXPOOL || l->op == OP_REORG || l->op == OP_GAP || l->op == OP_ADD) {
+            /* pools copy their input's Q (reorg: channel blocks); add needs a shared Q */
+            for (int c = 0; c < l->cout; c++)
+                m->l[i].q[c] = q_of_input(m, l, l->op == OP_REORG ? c % l->cin : c);
+            if (l->op == OP_ADD)
+                for (int k = 1; k < l->n_inputs; k++)
+                    for (int c = 0; c < l->cout; c++) {
+                        int s = l->inputs[k], qk = s < 0 ? m->q_in : m->l[s].q[c];
+                        if (qk != m->l[i].q[c]) {
+                            tf_errf(e, "%s: residual operands need one shared Q per channel (channel %d: %d vs %d)",
+                                    l->name, c, m->l[i].q[c], qk);
+                            goto out;
+                        }
+                    }
+        } else if (l->op == OP_CONCAT) {
+            int c0 = 0;
+            for (int k = 0; k < l->n_inputs; k++) {
+                int s = l->inputs[k], cc = s < 0 ? n->in_c : n->layers[s].cout;
+                for (int c = 0; c < cc; c++)
+                    m->l[i].q[c0 + c] = s < 0 ? m->q_in : m->l[s].q[c];
+                c0 += cc;
+            }
+        } else {
+            tf_errf(e, "%s: op %s is not supported by the TF2 model", l->name, op_name(l->op));
+            goto out;
+        }
+    }
+    /* Weight bytes and output stages. */
+    for (int i = 0; i < L; i++) {
+        const layer *l = &n->layers[i];
+        if (!layer_is_compute(l))
+            continue;
+        size_t per = l->op == OP_FC ? (size_t)l->cin * l->hin * l->win : (size_t)layer_cin_per_group(l) * l->k * l->k;
+        size_t hw = l->op == OP_FC ? (size_t)l->hin * l->win : (size_t)l->k * l->k;
+        int cpg = l->op == OP_FC ? l->cin : layer_cin_per_group(l), opg = l->cout / (l->groups > 0 ? l->groups : 1);
+        m->l[i].wbytes = malloc(per * (size_t)l->cout);
+        m->l[i].op = malloc((size_t)l->cout * sizeof *m->l[i].op);
+        if (!m->l[i].wbytes || !m->l[i].op) {
+            tf_errf(e, "out of memory");
+            goto out;
+        }
+        for (int o = 0; o < l->cout; o++) {
+            int qo = m->l[i].q[o], grp = l->op == OP_FC ? 0 : o / opg;
+            for (size_t j = 0; j < per; j++) {
+                int c = grp * cpg + (int)(j / hw);
+                m->l[i].wbytes[(size_t)o * per + j] = tf2_weight_byte(qw.l[i].w[(size_t)o * per + j],
+                                                                      q_of_input(m, l, c), qo);
+            }
+            double b = fw->l[i].b ? fw->l[i].b[o] : 0;
+            m->l[i].op[o] = tf2_out_params_make(b, false, 0, 0, 0, 0, 1, qo);
+        }
+    }
+    rc = 0;
+out:
+    for (int i = 0; i < L; i++) {
+        if (qw.l)
+            free(qw.l[i].w);
+        if (mn)
+            free(mn[i]);
+        if (mx)
+            free(mx[i]);
+        if (outs)
+            ftensor_free(&outs[i]);
+    }
+    free(qw.l);
+    free(mn);
+    free(mx);
+    free(outs);
+    ftensor_free(&in);
+    if (rc)
+        tf2_model_free(m);
+    return rc;
+}
+
+static int tf2_fc(const layer *l, const tensor *in, const uint8_t *wb, const tf2_out_params *op, bool relu,
+                  tensor *out, tf_err *e)
+{
+    size_t n = tensor_size(in);
+    if (tensor_alloc(out, l->cout, 1, 1, e))
+        return -1;
+    for (int o = 0; o < l->cout; o++) {
+        uint32_t acc = (uint32_t)op[o].bias_int;
+        for (size_t i = 0; i < n; i++)
+            acc += (uint32_t)tf2_sac((int8_t)in->d[i], wb[(size_t)o * n + i]);
+        out->d[o] = tf2_output((int32_t)acc, &op[o], relu);
+    }
+    return 0;
+}
+
+int tf2_classify(const tf2_model *m, const uint8_t *pix, tf_err *e)
+{
+    const net *n = m->n;
+    tensor in = {0};
+    tensor *outs = calloc((size_t)n->n_layers, sizeof *outs);
+    int best = -1;
+    if (!outs || tensor_alloc(&in, n->in_c, n->in_h, n->in_w, e))
+        goto out;
+    for (size_t i = 0; i < tensor_size(&in); i++)
+        in.d[i] = tf2_quantize_feature(pix[i] / 255.0, m->q_in);
+    for (int i = 0; i < n->n_layers; i++) {
+        const layer *l = &n->layers[i];
+        const tensor *x = l->inputs[0] < 0 ? &in : &outs[l->inputs[0]];
+        int rc;
+        switch (l->op) {
+        case OP_CONV: rc = tf2_conv(l, x, m->l[i].wbytes, m->l[i].op, l->relu, &outs[i], e); break;
+        case OP_FC: rc = tf2_fc(l, x, m->l[i].wbytes, m->l[i].op, l->relu, &outs[i], e); break;
+        case OP_MAXPOOL: rc = mixq_maxpool(l, x, &outs[i], e); break;
+        case OP_REORG: rc = mixq_reorg(l, x, &outs[i], e); break;
+        case OP_GAP: rc = tf2_gap(x, &outs[i], e); break;
+        case OP_ADD:
+            rc = tf2_add(x, l->inputs[1] < 0 ? &in : &outs[l->inputs[1]], l->relu, &outs[i], e);
+            break;
+        default: rc = tf_errf(e, "%s: op %s not supported by the TF2 model", l->name, op_name(l->op));
+        }
+        if (rc)
+            goto out;
+    }
+    const tensor *o = &outs[n->n_layers - 1];
+    best = 0;
+    for (size_t k = 1; k < tensor_size(o); k++)
+        if (o->d[k] > o->d[best])
+            best = (int)k;
+out:
+    if (outs)
+        for (int i = 0; i < n->n_layers; i++)
+            tensor_free(&outs[i]);
+    free(outs);
+    tensor_free(&in);
+    return best;
+}
