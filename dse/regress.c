@@ -381,50 +381,99 @@ int regress_run(const regress_case *c, const char *shared_dir, regress_backend b
     return regress_run_stalled(c, shared_dir, be, ctx, fault, 0, r, e);
 }
 
-int regress_run_stalled(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
-                        regress_fault fault, int stall_pct, regress_result *r, tf_err *e)
+/* Case data ready for a backend: faults and stalls applied, result header filled. */
+static int arm(const regress_case *c, const char *shared_dir, regress_fault fault, int stall_pct, regress_data *d,
+               regress_result *r, tf_err *e)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", c->name);
-    regress_data d;
-    if (regress_prepare(c, shared_dir, &d, e))
+    if (regress_prepare(c, shared_dir, d, e))
         return -1;
-    const cu_layer *l = &d.job.l;
+    const cu_layer *l = &d->job.l;
     size_t ny = (size_t)l->cout * (size_t)l->oh * (size_t)l->ow;
     if (fault == RG_FAULT_OUTPUT)
-        d.golden[ny / 2] += 1;
+        d->golden[ny / 2] += 1;
     if (fault == RG_FAULT_CYCLES)
-        d.c_cycles += d.c_cycles / 50 + 1;
-    r->c_cycles = d.c_cycles;
-    r->closed_cycles = d.closed_cycles;
-    r->c_seconds = d.c_seconds;
+        d->c_cycles += d->c_cycles / 50 + 1;
+    r->c_cycles = d->c_cycles;
+    r->closed_cycles = d->closed_cycles;
+    r->c_seconds = d->c_seconds;
     r->n_outputs = (long)ny;
     r->first_diff = -1;
-    d.job.stall_in_pct = d.job.stall_out_pct = stall_pct;
-    d.job.stall_seed = name_seed(c->name, 7);
-    double t0 = now_s();
-    int rc = be(&d.job, ctx, r->error, sizeof r->error);
-    r->rtl_seconds = now_s() - t0;
-    if (rc) {
+    d->job.stall_in_pct = d->job.stall_out_pct = stall_pct;
+    d->job.stall_seed = name_seed(c->name, 7);
+    return 0;
+}
+
+/* Compares a finished (or failed) backend run against the C side. */
+static void judge(regress_data *d, int stall_pct, const char *backend_error, regress_result *r)
+{
+    size_t ny = (size_t)r->n_outputs;
+    if (backend_error) {
+        if (backend_error != r->error)
+            snprintf(r->error, sizeof r->error, "%s", backend_error);
         if (!r->error[0])
             snprintf(r->error, sizeof r->error, "backend failed");
         r->n_diff = (long)ny;
-        regress_data_free(&d);
-        return 0;
+        return;
     }
-    r->rtl_cycles = d.job.cycles;
+    r->rtl_cycles = d->job.cycles;
     for (size_t i = 0; i < ny; i++)
-        if (d.job.y[i] != d.golden[i]) {
+        if (d->job.y[i] != d->golden[i]) {
             if (r->first_diff < 0) {
                 r->first_diff = (long)i;
-                r->want = d.golden[i];
-                r->got = d.job.y[i];
+                r->want = d->golden[i];
+                r->got = d->job.y[i];
             }
             r->n_diff++;
         }
     r->outputs_equal = r->n_diff == 0;
     r->cycle_diff_pct = r->c_cycles ? 100.0 * ((double)r->rtl_cycles - (double)r->c_cycles) / (double)r->c_cycles : 0;
     r->pass = r->outputs_equal && (stall_pct > 0 ? r->rtl_cycles >= r->c_cycles : fabs(r->cycle_diff_pct) <= 1.0);
+}
+
+int regress_run_stalled(const regress_case *c, const char *shared_dir, regress_backend be, void *ctx,
+                        regress_fault fault, int stall_pct, regress_result *r, tf_err *e)
+{
+    regress_data d;
+    if (arm(c, shared_dir, fault, stall_pct, &d, r, e))
+        return -1;
+    double t0 = now_s();
+    int rc = be(&d.job, ctx, r->error, sizeof r->error);
+    r->rtl_seconds = now_s() - t0;
+    judge(&d, stall_pct, rc ? r->error : NULL, r);
     regress_data_free(&d);
+    return 0;
+}
+
+int regress_run_batch(const regress_case *const *cs, int n, const char *shared_dir, regress_seq_backend be,
+                      void *ctx, regress_fault fault, int stall_pct, regress_result *rs, tf_err *e)
+{
+    regress_data *d = calloc((size_t)n, sizeof *d);
+    cu_job **jobs = calloc((size_t)n, sizeof *jobs);
+    if (!d || !jobs) {
+        free(d);
+        free(jobs);
+        return tf_errf(e, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        if (arm(cs[i], shared_dir, fault, stall_pct, &d[i], &rs[i], e)) {
+            for (int k = 0; k < i; k++)
+                regress_data_free(&d[k]);
+            free(d);
+            free(jobs);
+            return -1;
+        }
+        jobs[i] = &d[i].job;
+    }
+    char err[256] = "";
+    int rc = be(jobs, n, ctx, err, sizeof err);
+    for (int i = 0; i < n; i++) {
+        rs[i].rtl_seconds = d[i].job.sim_seconds;
+        judge(&d[i], stall_pct, rc ? err : NULL, &rs[i]);
+        regress_data_free(&d[i]);
+    }
+    free(d);
+    free(jobs);
     return 0;
 }

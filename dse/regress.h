@@ -107,6 +107,18 @@ int regress_run_stalled(const regress_case *c, const char *shared_dir, regress_b
 /* Runs j on the SystemC testbench program `exe` (tf2sim_rtl_sc JOB RESULT). */
 int regress_run_systemc(const char *exe, cu_job *j, char *err, size_t cap);
 
+/* A backend that runs several jobs back to back on one RTL instance (the next layer's
+ * filters loading while the current one computes). */
+typedef int (*regress_seq_backend)(cu_job **jobs, int n, void *ctx, char *err, size_t cap);
+
+/* Runs cases back to back in one RTL session; each gets its own result (a backend
+ * failure fails every case of the batch). rtl_seconds is the simulation time per case. */
+int regress_run_batch(const regress_case *const *cs, int n, const char *shared_dir, regress_seq_backend be,
+                      void *ctx, regress_fault fault, int stall_pct, regress_result *rs, tf_err *e);
+
+/* SystemC testbench program with several jobs (tf2sim_rtl_sc JOB RESULT ...). */
+int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, char *err, size_t cap);
+
 struct store;
 /* Writes a result row into the `regression` table (created if missing). */
 int regress_store_put(struct store *s, int64_t run_id, const char *backend, const regress_case *c,

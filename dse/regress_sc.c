@@ -12,46 +12,74 @@
 
 extern char **environ;
 
-int regress_run_systemc(const char *exe, cu_job *j, char *err, size_t cap)
+int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, char *err, size_t cap)
 {
     char dir[] = "/tmp/tf2sim_regress_XXXXXX";
     if (!mkdtemp(dir)) {
         snprintf(err, cap, "cannot create a temporary directory");
         return -1;
     }
-    char job[64], res[64], log[64];
-    snprintf(job, sizeof job, "%s/job", dir);
-    snprintf(res, sizeof res, "%s/result", dir);
+    char log[64];
     snprintf(log, sizeof log, "%s/stderr", dir);
-    int rc = -1;
-    if (cu_job_save(job, j, err, cap) == 0) {
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        char *argv[] = {(char *)exe, job, res, NULL};
-        pid_t pid;
-        int st = 0;
-        if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-            snprintf(err, cap, "cannot run %s", argv[0]);
-        } else if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            FILE *f = fopen(log, "r");
-            char line[200] = "";
-            if (f) {
-                if (!fgets(line, sizeof line, f))
-                    line[0] = 0;
-                fclose(f);
-            }
-            line[strcspn(line, "\n")] = 0;
-            snprintf(err, cap, "SystemC testbench failed: %s", line[0] ? line : "no message");
-        } else {
-            rc = cu_result_load(res, j, err, cap);
-        }
-        posix_spawn_file_actions_destroy(&fa);
+    char **argv = calloc((size_t)(2 * n + 2), sizeof *argv);
+    int rc = -1, made = 0;
+    if (!argv) {
+        snprintf(err, cap, "out of memory");
+        goto out;
     }
-    unlink(job);
-    unlink(res);
+    argv[0] = (char *)exe;
+    for (int i = 0; i < n; i++) {
+        argv[1 + 2 * i] = malloc(64);
+        argv[2 + 2 * i] = malloc(64);
+        if (!argv[1 + 2 * i] || !argv[2 + 2 * i]) {
+            snprintf(err, cap, "out of memory");
+            goto out;
+        }
+        snprintf(argv[1 + 2 * i], 64, "%s/job%d", dir, i);
+        snprintf(argv[2 + 2 * i], 64, "%s/result%d", dir, i);
+        made = i + 1;
+        if (cu_job_save(argv[1 + 2 * i], jobs[i], err, cap))
+            goto out;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int st = 0;
+    if (posix_spawn(&pid, exe, &fa, NULL, argv, environ) != 0) {
+        snprintf(err, cap, "cannot run %s", exe);
+    } else if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        FILE *f = fopen(log, "r");
+        char line[200] = "";
+        if (f) {
+            if (!fgets(line, sizeof line, f))
+                line[0] = 0;
+            fclose(f);
+        }
+        line[strcspn(line, "\n")] = 0;
+        snprintf(err, cap, "SystemC testbench failed: %s", line[0] ? line : "no message");
+    } else {
+        rc = 0;
+        for (int i = 0; i < n && rc == 0; i++)
+            rc = cu_result_load(argv[2 + 2 * i], jobs[i], err, cap);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+out:
+    if (argv)
+        for (int i = 0; i < made; i++) {
+            unlink(argv[1 + 2 * i]);
+            unlink(argv[2 + 2 * i]);
+            free(argv[1 + 2 * i]);
+            free(argv[2 + 2 * i]);
+        }
+    free(argv);
     unlink(log);
     rmdir(dir);
     return rc;
+}
+
+int regress_run_systemc(const char *exe, cu_job *j, char *err, size_t cap)
+{
+    return regress_run_systemc_seq(exe, &j, 1, err, cap);
 }

@@ -1,11 +1,13 @@
 // cu_sc_main.cpp: SystemC testbench of the compute unit: a clock, a reset, the verilated
 // RTL (Verilator --sc) and a testbench thread that plays one layer from a job file.
-//   usage: tf2sim_rtl_sc JOB RESULT     (files from cu_job_save / read by cu_result_load)
+//   usage: tf2sim_rtl_sc JOB RESULT [JOB RESULT ...]
+//          (files from cu_job_save / read by cu_result_load); several jobs run back to back
+//          in one simulation, the next job's filters loading while the current one runs.
 // The thread drives the same cu_drive() sequence as the Verilator shim: inputs change
 // after a rising edge, handshakes are sampled on the falling edge, so both backends see
 // identical stimulus cycle for cycle.
-#include <chrono>
 #include <cstdio>
+#include <vector>
 #include <systemc.h>
 
 #include "Vcu_sc.h"
@@ -21,10 +23,10 @@ SC_MODULE(CuTestbench) {
     sc_signal<sc_bv<CU_SIMD_MAX * CU_WBITS>> wld_data;
     sc_signal<sc_bv<CU_PE_MAX * 32>> out_data;
     Vcu_sc dut;
-    cu_job *job = nullptr;
+    cu_job **jobs = nullptr;
+    int n_jobs = 0;
     int rc = -1;
     char err[512] = "";
-    double seconds = 0;
 
     SC_HAS_PROCESS(CuTestbench);
     explicit CuTestbench(sc_module_name n)
@@ -111,38 +113,45 @@ struct ScAdapter {
 void CuTestbench::run()
 {
     ScAdapter a{*this};
-    auto t0 = std::chrono::steady_clock::now();
-    rc = cu_drive(a, job, err, sizeof err);
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rc = cu_drive_seq(a, jobs, n_jobs, err, sizeof err);
     sc_stop();
 }
 
 int sc_main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: tf2sim_rtl_sc JOB RESULT\n");
+    if (argc < 3 || (argc - 1) % 2) {
+        fprintf(stderr, "usage: tf2sim_rtl_sc JOB RESULT [JOB RESULT ...]\n");
         return 2;
     }
     char err[512];
-    cu_job job;
-    if (cu_job_load(argv[1], &job, err, sizeof err)) {
-        fprintf(stderr, "tf2sim_rtl_sc: %s\n", err);
-        return 2;
+    int n = (argc - 1) / 2, rc = 0;
+    std::vector<cu_job> jobs((size_t)n);
+    std::vector<cu_job *> ptrs((size_t)n);
+    for (int i = 0; i < n; i++) {
+        if (cu_job_load(argv[1 + 2 * i], &jobs[(size_t)i], err, sizeof err)) {
+            fprintf(stderr, "tf2sim_rtl_sc: %s\n", err);
+            for (int k = 0; k < i; k++)
+                cu_job_free(&jobs[(size_t)k]);
+            return 2;
+        }
+        ptrs[(size_t)i] = &jobs[(size_t)i];
     }
     sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
     CuTestbench tb("tb");
-    tb.job = &job;
+    tb.jobs = ptrs.data();
+    tb.n_jobs = n;
     sc_start();
     tb.dut.final();
     if (tb.rc) {
         fprintf(stderr, "tf2sim_rtl_sc: %s\n", tb.err);
-        cu_job_free(&job);
-        return 1;
+        rc = 1;
     }
-    job.sim_seconds = tb.seconds;
-    int rc = cu_result_save(argv[2], &job, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "tf2sim_rtl_sc: %s\n", err);
-    cu_job_free(&job);
-    return rc ? 1 : 0;
+    for (int i = 0; i < n && !rc; i++)
+        if (cu_result_save(argv[2 + 2 * i], &jobs[(size_t)i], err, sizeof err)) {
+            fprintf(stderr, "tf2sim_rtl_sc: %s\n", err);
+            rc = 1;
+        }
+    for (int i = 0; i < n; i++)
+        cu_job_free(&jobs[(size_t)i]);
+    return rc;
 }

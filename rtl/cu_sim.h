@@ -4,7 +4,8 @@
  * and the BN/bias words; a backend runs it through the RTL and fills the outputs and the
  * cycle count (clock edges from `start` to the hand-over of the last output word).
  * Backends: Verilator (cu_run_verilator, in the tf2sim_rtl static library) and SystemC
- * (the tf2sim_rtl_sc program, fed a job file written by cu_job_save).
+ * (the tf2sim_rtl_sc program, fed job files written by cu_job_save; several jobs run back
+ * to back in one simulation, like cu_run_verilator_seq).
  * Arrays use the layouts of sim/tensor.h and sim/numerics_mixq.h: weights
  * [cout][cin/groups][k][k], input [cin][h][w], output [cout][oh][ow]. */
 #ifndef TF2SIM_CU_SIM_H
@@ -107,6 +108,10 @@ static inline int cu_layer_derive(cu_layer *l, char *err, size_t cap)
 
 /* Runs the job on the Verilator model. Returns 0, or -1 with a message in err. */
 int cu_run_verilator(cu_job *j, const cu_trace *t, char *err, size_t cap);
+/* Runs n jobs back to back on one model instance: job i+1's filters are loaded into the
+ * filter loader's shadow bank while job i computes (the double buffer), then `start`
+ * swaps the banks. Each job gets its own outputs, cycles and seconds. */
+int cu_run_verilator_seq(cu_job **jobs, int n, const cu_trace *t, char *err, size_t cap);
 
 /* Job files for the SystemC program (little-endian binary, private format). */
 int cu_job_save(const char *path, const cu_job *j, char *err, size_t cap);

@@ -1,5 +1,4 @@
 // cu_vl_shim.cpp: extern "C" Verilator harness of the compute unit (see cu_sim.h).
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -89,7 +88,7 @@ struct VlAdapter {
 
 } // namespace
 
-extern "C" int cu_run_verilator(cu_job *j, const cu_trace *tr, char *err, size_t cap)
+extern "C" int cu_run_verilator_seq(cu_job **jobs, int n, const cu_trace *tr, char *err, size_t cap)
 {
     std::unique_ptr<VerilatedContext> ctx(new VerilatedContext);
     ctx->debug(0);
@@ -118,12 +117,15 @@ extern "C" int cu_run_verilator(cu_job *j, const cu_trace *tr, char *err, size_t
         a.vcd = vcd.get();
     }
 #endif
-    auto t0 = std::chrono::steady_clock::now();
-    int rc = cu_drive(a, j, err, cap);
-    j->sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    int rc = cu_drive_seq(a, jobs, n, err, cap);
     top->final();
 #if VM_TRACE
     if (vcd) vcd->close();
 #endif
     return rc;
+}
+
+extern "C" int cu_run_verilator(cu_job *j, const cu_trace *tr, char *err, size_t cap)
+{
+    return cu_run_verilator_seq(&j, 1, tr, err, cap);
 }

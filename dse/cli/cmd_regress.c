@@ -9,7 +9,8 @@
 
 static const char HELP[] =
     "usage: tf2sim regress [--backend verilator|systemc] [--case NAME[,NAME...]] [--trace]\n"
-    "                      [--trace-cycles N] [--stall PCT] [--db FILE] [--format table|json] [--list]\n"
+    "                      [--trace-cycles N] [--stall PCT] [--back-to-back] [--db FILE]\n"
+    "                      [--format table|json] [--list]\n"
     "  Runs each layer case on the C side (bit-accurate numerics, the cycle-level model) and\n"
     "  on the RTL compute unit; compares the outputs bit for bit and the cycle counts (C model\n"
     "  + the RTL's 6-edge output pipeline vs the RTL's counter; a case fails beyond 1%).\n"
@@ -19,6 +20,9 @@ static const char HELP[] =
     "                     cycles after start (default 2000)\n"
     "  --stall PCT        back-pressure test: input not valid and output not ready on PCT%\n"
     "                     of the cycles; outputs must stay equal, cycles only >= the C model\n"
+    "  --back-to-back     run the cases as one layer sequence on one RTL instance: each\n"
+    "                     layer's filters load into the shadow bank while the previous runs\n"
+    "                     (with --trace: regress_seq.vcd, the window repeated per layer)\n"
     "  --db FILE          also store one row per case in FILE's `regression` table\n"
     "  --format F         table (default) or json\n"
     "  --list             print the case names and exit\n"
@@ -53,6 +57,19 @@ static int run_verilator(cu_job *j, void *ctx, char *err, size_t cap)
     return cu_run_verilator(j, v->trace ? &t : NULL, err, cap);
 }
 
+static int run_verilator_seq(cu_job **jobs, int n, void *ctx, char *err, size_t cap)
+{
+    vl_ctx *v = ctx;
+    char path[REGRESS_NAME_MAX + 32];
+    cu_trace t = {NULL, 0, 0};
+    if (v->trace) {
+        snprintf(path, sizeof path, "regress_%s.vcd", v->case_name);
+        t.path = path;
+        t.to = v->trace_cycles;
+    }
+    return cu_run_verilator_seq(jobs, n, v->trace ? &t : NULL, err, cap);
+}
+
 static const char *sc_exe(void)
 {
     const char *s = getenv("TF2SIM_RTL_SC");
@@ -63,6 +80,12 @@ static int run_systemc(cu_job *j, void *ctx, char *err, size_t cap)
 {
     (void)ctx;
     return regress_run_systemc(sc_exe(), j, err, cap);
+}
+
+static int run_systemc_seq(cu_job **jobs, int n, void *ctx, char *err, size_t cap)
+{
+    (void)ctx;
+    return regress_run_systemc_seq(sc_exe(), jobs, n, err, cap);
 }
 #endif
 
@@ -77,10 +100,11 @@ int cmd_regress(int argc, char **argv)
     static const struct option opts[] = {{"backend", required_argument, 0, 'b'}, {"case", required_argument, 0, 'c'},
                                          {"trace", no_argument, 0, 't'},         {"trace-cycles", required_argument, 0, 'T'},
                                          {"db", required_argument, 0, 'd'},      {"format", required_argument, 0, 'f'},
-                                         {"list", no_argument, 0, 'l'},          {"stall", required_argument, 0, 's'},          {"inject-fault", required_argument, 0, 'i'},
+                                         {"list", no_argument, 0, 'l'},          {"stall", required_argument, 0, 's'},
+                                         {"back-to-back", no_argument, 0, 'B'},          {"inject-fault", required_argument, 0, 'i'},
                                          {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *backend = "verilator", *cases = NULL, *db = NULL;
-    bool trace = false, list = false;
+    bool trace = false, list = false, b2b = false;
     long trace_cycles = 2000, stall = 0;
     out_format fmt = FMT_TABLE;
     regress_fault fault = RG_FAULT_NONE;
@@ -106,6 +130,7 @@ int cmd_regress(int argc, char **argv)
                 return cli_failf("--format: '%s' is not one of table, json", optarg);
             break;
         case 'l': list = true; break;
+        case 'B': b2b = true; break;
         case 'i':
             if (strcmp(optarg, "output") == 0) fault = RG_FAULT_OUTPUT;
             else if (strcmp(optarg, "cycles") == 0) fault = RG_FAULT_CYCLES;
@@ -162,6 +187,7 @@ int cmd_regress(int argc, char **argv)
     (void)trace_cycles;
     (void)fault;
     (void)stall;
+    (void)b2b;
     fprintf(stderr, "tf2sim: regress: this tf2sim was built without the RTL (configure with -DTF2SIM_RTL=ON)\n");
     return 2;
 #else
@@ -189,11 +215,46 @@ int cmd_regress(int argc, char **argv)
     int failed = 0, eq = 0, cyc_eq = 0, status = 0;
     uint64_t tot_c = 0, tot_r = 0;
     double tot_cs = 0, tot_rs = 0;
+    /* back to back: every selected case in one RTL session, filters of the next layer
+     * loading while the current one runs */
+    regress_result *batch = NULL;
+    if (b2b) {
+        const regress_case **cs = calloc((size_t)n_sel, sizeof *cs);
+        batch = calloc((size_t)n_sel, sizeof *batch);
+        if (!cs || !batch) {
+            free(cs);
+            free(batch);
+            free(sel);
+            table_free(&t);
+            json_decref(jcases);
+            if (st)
+                store_close(st);
+            return cli_failf("out of memory");
+        }
+        for (int k = 0; k < n_sel; k++)
+            cs[k] = regress_case_at(sel[k]);
+        vctx.case_name = "seq";
+        regress_seq_backend sbe = strcmp(backend, "systemc") == 0 ? run_systemc_seq : run_verilator_seq;
+        int brc = regress_run_batch(cs, n_sel, shared_dir(), sbe, &vctx, fault, (int)stall, batch, &e);
+        free(cs);
+        if (brc) {
+            fprintf(stderr, "tf2sim: %s\n", e.msg);
+            free(batch);
+            free(sel);
+            table_free(&t);
+            json_decref(jcases);
+            if (st)
+                store_close(st);
+            return 2;
+        }
+    }
     for (int k = 0; k < n_sel; k++) {
         const regress_case *rc = regress_case_at(sel[k]);
         regress_result r;
         vctx.case_name = rc->name;
-        if (regress_run_stalled(rc, shared_dir(), be, &vctx, fault, (int)stall, &r, &e)) {
+        if (batch) {
+            r = batch[k];
+        } else if (regress_run_stalled(rc, shared_dir(), be, &vctx, fault, (int)stall, &r, &e)) {
             fprintf(stderr, "tf2sim: %s\n", e.msg);
             status = 2;
             failed++;
@@ -240,6 +301,7 @@ int cmd_regress(int argc, char **argv)
             status = 2;
         }
     }
+    free(batch);
     if (st) {
         if (store_finish_run(st, run_id, n_sel, &e)) {
             fprintf(stderr, "tf2sim: %s\n", e.msg);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tf2sim regress as a user runs it: the full layer matrix on the Verilator RTL and on the
 # SystemC testbench — every case bit-exact and cycle-exact, >= 30 cases, JSON fields — plus
-# the DB rows, back-pressure (outputs unchanged), a VCD window, and that deliberately wrong cases (one output off by one; the
+# the DB rows, back-pressure (outputs unchanged), layers back to back on one instance
+# (double-buffered filters), a VCD window, and that deliberately wrong cases (one output off by one; the
 # C cycle count off by 2%) make the command fail. Skips (passes) when tf2sim was built
 # with -DTF2SIM_RTL=OFF.
 set -euo pipefail
@@ -62,6 +63,19 @@ j = json.load(open('stall_$be.json'))
 assert j['totals']['failed'] == 0 and j['totals']['outputs_equal'] == len(j['cases']) >= 30
 assert all(c['rtl_cycles'] > c['c_cycles'] for c in j['cases'])
 "
+done
+
+# the whole matrix as one layer sequence on one RTL instance: each layer's filters load
+# into the filter loader's shadow bank while the previous layer runs (the double buffer),
+# and every layer is still bit-exact with the same cycles as on a fresh instance
+for be in verilator systemc; do
+  "$tf2sim" regress --backend $be --back-to-back --format json > b2b_$be.json
+  python3 - b2b_$be.json verilator.json <<'PY'
+import json, sys
+b, one = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert b["totals"]["failed"] == 0 and b["totals"]["cycles_equal"] == len(b["cases"]) >= 30
+assert [c["rtl_cycles"] for c in b["cases"]] == [c["rtl_cycles"] for c in one["cases"]]
+PY
 done
 
 # a VCD window
