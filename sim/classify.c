@@ -135,12 +135,37 @@ static int eval_pool(pool p, int threads, int *correct, tf_err *e)
     return 0;
 }
 
+/* Data and float weights of the last cls_top1_for_bits call, kept for the next one (a
+ * mixed-precision walk asks for many bit vectors of one net). Reachable until exit. */
+static struct {
+    pthread_mutex_t mu;
+    char key[2200];
+    int ok;
+    net n;           /* shape-only copy used to load the weights */
+    float_weights fw;
+    cls_data train, test;
+} g_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+void cls_cache_clear(void)
+{
+    pthread_mutex_lock(&g_cache.mu);
+    if (g_cache.ok) {
+        float_weights_free(&g_cache.fw);
+        cls_data_free(&g_cache.train);
+        cls_data_free(&g_cache.test);
+        net_free(&g_cache.n);
+    }
+    g_cache.ok = 0;
+    g_cache.key[0] = '\0';
+    pthread_mutex_unlock(&g_cache.mu);
+}
+
 int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow2, int calib, int limit,
                       int threads, double *top1, int *images, tf_err *e)
 {
     *top1 = -1;
     *images = 0;
-    char wd[1024], dd[1024];
+    char wd[1024], dd[1024], key[2200];
     if (wdir)
         snprintf(wd, sizeof wd, "%s", wdir);
     else if (getenv("TF2SIM_MODELS"))
@@ -152,20 +177,38 @@ int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow
     snprintf(probe, sizeof probe, "%s/%s_w.npy", wd, n->layers[0].name);
     if (access(probe, R_OK) != 0)
         return 1;
-    float_weights fw;
-    if (float_weights_load_npy(&fw, n, wd, e))
-        return -1;
-    cls_data train, test;
-    if (cls_data_load(&test, dd, "t10k", n, e)) {
-        float_weights_free(&fw);
-        return 1;
+    snprintf(key, sizeof key, "%s|%s|%s|%s", n->name, n->path, wd, dd);
+    pthread_mutex_lock(&g_cache.mu);
+    if (!g_cache.ok || strcmp(g_cache.key, key) != 0) {
+        if (g_cache.ok) {
+            float_weights_free(&g_cache.fw);
+            cls_data_free(&g_cache.train);
+            cls_data_free(&g_cache.test);
+            net_free(&g_cache.n);
+            g_cache.ok = 0;
+        }
+        if (net_clone(&g_cache.n, n, e)) {
+            pthread_mutex_unlock(&g_cache.mu);
+            return -1;
+        }
+        if (float_weights_load_npy(&g_cache.fw, n, wd, e)) {
+            net_free(&g_cache.n);
+            pthread_mutex_unlock(&g_cache.mu);
+            return -1;
+        }
+        if (cls_data_load(&g_cache.test, dd, "t10k", n, e) || cls_data_load(&g_cache.train, dd, "train", n, e)) {
+            cls_data_free(&g_cache.test);
+            float_weights_free(&g_cache.fw);
+            net_free(&g_cache.n);
+            pthread_mutex_unlock(&g_cache.mu);
+            return 1; /* no data set: no accuracy */
+        }
+        snprintf(g_cache.key, sizeof g_cache.key, "%s", key);
+        g_cache.ok = 1;
     }
-    if (cls_data_load(&train, dd, "train", n, e)) {
-        cls_data_free(&test);
-        float_weights_free(&fw);
-        return 1;
-    }
-    int rc = -1, nc = calib < train.images.count ? calib : (int)train.images.count;
+    const float_weights *fw = &g_cache.fw;
+    const cls_data *train = &g_cache.train, *test = &g_cache.test;
+    int rc = -1, nc = calib < train->images.count ? calib : (int)train->images.count;
     if (nc < 1)
         nc = 1;
     size_t px = (size_t)n->in_h * n->in_w;
@@ -175,12 +218,12 @@ int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow
         tf_errf(e, "out of memory");
         goto out;
     }
-    long step = train.images.count / nc;
+    long step = train->images.count / nc;
     for (int k = 0; k < nc; k++)
-        memcpy(cal + (size_t)k * px, train.images.data + (size_t)(k * step) * px, px);
-    if (ptq_build(&m, n, &fw, cal, nc, pow2, e) == 0) {
-        int cnt = limit > 0 && limit < test.images.count ? limit : (int)test.images.count, correct = 0;
-        if (cls_eval(n, &fw, &m, &test, cnt, threads, &correct, e) == 0) {
+        memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
+    if (ptq_build(&m, n, fw, cal, nc, pow2, e) == 0) {
+        int cnt = limit > 0 && limit < test->images.count ? limit : (int)test->images.count, correct = 0;
+        if (cls_eval(n, fw, &m, test, cnt, threads, &correct, e) == 0) {
             *top1 = (double)correct / cnt;
             *images = cnt;
             rc = 0;
@@ -189,8 +232,6 @@ int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow
     }
 out:
     free(cal);
-    cls_data_free(&train);
-    cls_data_free(&test);
-    float_weights_free(&fw);
+    pthread_mutex_unlock(&g_cache.mu);
     return rc;
 }

@@ -27,11 +27,15 @@ int cls_eval(const net *n, const float_weights *fw, const ptq_model *m, const cl
 /* The same on the TF2 engine model. */
 int cls_eval_tf2(const tf2_model *t, const cls_data *d, int count, int threads, int *correct, tf_err *e);
 
+/* Drops what cls_top1_for_bits keeps between calls. */
+void cls_cache_clear(void);
+
 #endif
 
 /* Everything for one bit vector: float weights from <models>/<net name>/ (wdir NULL: the
  * default models/ folder), the IDX set in `data` (NULL: Debian's fashion-mnist),
  * calibration on `calib` training images, top-1 on the first `limit` test images (0: all).
- * Returns 1 (not an error) when the net has no weights or data, leaving *top1 = -1. */
+ * Returns 1 (not an error) when the net has no weights or data, leaving *top1 = -1.
+ * The loaded weights and data are kept for the next call with the same net and folders. */
 int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow2, int calib, int limit,
                       int threads, double *top1, int *images, tf_err *e);
