@@ -27,6 +27,9 @@ int cmd_report(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
+int cmd_compress(int argc, char **argv);
 
 /* Prints "tf2sim: <msg>" on stderr; returns the exit code for bad input (2). */
 int cli_fail(const tf_err *e);

@@ -23,6 +23,9 @@ static const subcommand COMMANDS[] = {
     {"accuracy", cmd_accuracy, "bit-accurate model on a real data set: mean IoU, agreement with other boxes"},
     {"devices", cmd_devices, "list the device zoo (DSP, BRAM18, LUT, FF, clock, DDR)"},
     {"regress", cmd_regress, "run the layer regression on the C model and the RTL (Verilator/SystemC)"},
+    {"import", cmd_import, "read an ONNX model into a net JSON and float weights (NPY)"},
+    {"prune", cmd_prune, "L1-norm channel pruning of conv layers: a smaller net and its weights"},
+    {"compress", cmd_compress, "INQ power-of-two weights: TF2's 4-bit packed file and exponent report"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,453 @@
+/* test_onnx_import.c: ONNX import (sim/onnx_import.c) and the net JSON writer (sim/net_write.c).
+ *
+ * - tests/data/small_mixed.onnx (BN, Clip, Add, Concat, pools, GAP, Flatten, Gemm, MatMul+Add)
+ *   imported and run through the float reference gives PyTorch's output for the same input;
+ * - tests/data/fmnist_cnn.onnx (torch.onnx.export) gives the MACs/weights of fmnist_cnn.json;
+ * - graphs built here with protobuf-c hit every refusal with the node and op named;
+ * - truncated and foreign files are refused; net_to_json round-trips every zoo net. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_path.h"
+#include "float_ref.h"
+#include "net_write.h"
+#include "npy.h"
+#include "onnx.pb-c.h"
+#include "onnx_import.h"
+
+static void data_path(char *out, size_t cap, const char *file)
+{
+    snprintf(out, cap, "%s/../tests/data/%s", tf2sim_config_dir(), file);
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc((size_t)n + 1);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static void test_small_mixed_matches_torch(void **state)
+{
+    (void)state;
+    char p[1024];
+    data_path(p, sizeof p, "small_mixed.onnx");
+    onnx_result r;
+    tf_err e;
+    int rc = onnx_import_file(p, "small_mixed", &r, &e);
+    if (rc)
+        fail_msg("%s", e.msg);
+    const net *n = &r.n;
+    assert_int_equal(n->n_layers, 12);
+    assert_int_equal(n->n_compute, 6);
+    /* BN folded into conv_a/conv_b (bias created for conv_b), Clip -> relu with a note. */
+    int a = net_find(n, "conv_a"), b = net_find(n, "conv_b"), add = net_find(n, "res_add");
+    assert_true(a >= 0 && b >= 0 && add >= 0);
+    assert_true(n->layers[a].bn && n->layers[a].relu && n->layers[a].bias);
+    assert_true(n->layers[b].bn && !n->layers[b].relu && n->layers[b].bias);
+    assert_true(n->layers[add].relu);
+    assert_non_null(r.comments[a]);
+    assert_non_null(strstr(r.comments[a], "Clip(0, 6)"));
+    assert_int_equal(n->layers[net_find(n, "cat")].cout, 12);
+    assert_int_equal(n->layers[net_find(n, "fc2")].cin, 6);
+
+    float *x, *want;
+    int nd, shape[NPY_MAX_DIMS];
+    data_path(p, sizeof p, "small_mixed_in.npy");
+    assert_int_equal(npy_load_f32(p, 0, NULL, &x, &nd, shape, &e), 0);
+    data_path(p, sizeof p, "small_mixed_out.npy");
+    assert_int_equal(npy_load_f32(p, 0, NULL, &want, &nd, shape, &e), 0);
+    assert_int_equal(shape[0], 5);
+    ftensor in = {.c = 3, .h = 16, .w = 16, .d = x};
+    ftensor *outs = calloc((size_t)n->n_layers, sizeof *outs);
+    rc = float_forward(n, &r.fw, &in, outs, 1, &e);
+    if (rc)
+        fail_msg("%s", e.msg);
+    const ftensor *y = &outs[n->n_layers - 1];
+    assert_int_equal(y->c, 5);
+    for (int i = 0; i < 5; i++)
+        if (fabsf(y->d[i] - want[i]) > 1e-4f * (1 + fabsf(want[i])))
+            fail_msg("output %d: tf2sim %.6f, PyTorch %.6f", i, y->d[i], want[i]);
+    for (int i = 0; i < n->n_layers; i++)
+        ftensor_free(&outs[i]);
+    free(outs);
+    free(x);
+    free(want);
+    onnx_result_free(&r);
+}
+
+static void test_fmnist_export_matches_zoo(void **state)
+{
+    (void)state;
+    char p[1024];
+    data_path(p, sizeof p, "fmnist_cnn.onnx");
+    onnx_result r;
+    tf_err e;
+    if (onnx_import_file(p, "fmnist_cnn", &r, &e))
+        fail_msg("%s", e.msg);
+    net z;
+    assert_int_equal(net_load_named(&z, "fmnist_cnn", &e), 0);
+    assert_int_equal(r.n.macs, z.macs);
+    assert_int_equal(r.n.weights, z.weights);
+    assert_int_equal(r.n.n_layers, z.n_layers);
+    for (int i = 0; i < z.n_layers; i++) {
+        const layer *a = &r.n.layers[i], *b = &z.layers[i];
+        assert_int_equal(a->op, b->op);
+        assert_int_equal(a->cout, b->cout);
+        assert_int_equal(a->hout, b->hout);
+        assert_int_equal(a->relu, b->relu);
+        if (layer_is_compute(b))
+            assert_string_equal(a->name, b->name); /* named after conv0.weight etc. */
+    }
+    net_free(&z);
+    onnx_result_free(&r);
+}
+
+static void expect_fail(const uint8_t *buf, size_t len, const char *want1, const char *want2)
+{
+    onnx_result r;
+    tf_err e;
+    int rc = onnx_import_buffer(buf, len, "t.onnx", "t", &r, &e);
+    if (rc == 0)
+        fail_msg("import succeeded, expected an error with '%s'", want1);
+    if (!strstr(e.msg, want1) || (want2 && !strstr(e.msg, want2)))
+        fail_msg("error '%s' lacks '%s'/'%s'", e.msg, want1, want2 ? want2 : "");
+    assert_null(strchr(e.msg, '\n'));
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    char p[1024];
+    data_path(p, sizeof p, "small_unsupported.onnx");
+    size_t len;
+    uint8_t *b = slurp(p, &len);
+    expect_fail(b, len, "node 'act_b' (op LeakyRelu)", "unsupported op");
+    free(b);
+    data_path(p, sizeof p, "small_mixed.onnx");
+    b = slurp(p, &len);
+    for (size_t cut = 1; cut < len; cut += len / 37 + 1) {
+        onnx_result r;
+        tf_err e;
+        if (onnx_import_buffer(b, cut, "t.onnx", "t", &r, &e) == 0)
+            fail_msg("truncated at %zu of %zu bytes: imported", cut, len);
+        assert_null(strchr(e.msg, '\n'));
+    }
+    free(b);
+    const char *json = "{\"name\": \"x\", \"layers\": []}\n";
+    expect_fail((const uint8_t *)json, strlen(json), "not an ONNX model", NULL);
+    expect_fail((const uint8_t *)"", 0, "not an ONNX model", NULL);
+}
+
+/* ---- graphs built with protobuf-c ---- */
+
+typedef struct g_build {
+    Tf2onnx__Model m;
+    Tf2onnx__Graph g;
+    Tf2onnx__OperatorSetId ops, *opsp[1];
+    Tf2onnx__ValueInfo in, out, *inp[1], *outp[1];
+    Tf2onnx__Type ty;
+    Tf2onnx__TensorType tt;
+    Tf2onnx__TensorShape sh;
+    Tf2onnx__Dimension dim[4], *dimp[4];
+    Tf2onnx__Node nodes[8], *nodep[8];
+    Tf2onnx__Attribute attrs[8][4], *attrp[8][4];
+    Tf2onnx__Tensor inits[8], *initp[8];
+    char *ins[8][5], *outs[8][1];
+} g_build;
+
+/* Input x: 1 x 4 x 8 x 8. */
+static void gb_init(g_build *b)
+{
+    memset(b, 0, sizeof *b);
+    b->m = (Tf2onnx__Model)TF2ONNX__MODEL__INIT;
+    b->g = (Tf2onnx__Graph)TF2ONNX__GRAPH__INIT;
+    b->ops = (Tf2onnx__OperatorSetId)TF2ONNX__OPERATOR_SET_ID__INIT;
+    b->ops.has_version = 1;
+    b->ops.version = 13;
+    b->opsp[0] = &b->ops;
+    b->m.n_opset_import = 1;
+    b->m.opset_import = b->opsp;
+    b->m.has_ir_version = 1;
+    b->m.ir_version = 7;
+    b->m.graph = &b->g;
+    b->in = (Tf2onnx__ValueInfo)TF2ONNX__VALUE_INFO__INIT;
+    b->in.name = "x";
+    b->ty = (Tf2onnx__Type)TF2ONNX__TYPE__INIT;
+    b->tt = (Tf2onnx__TensorType)TF2ONNX__TENSOR_TYPE__INIT;
+    b->sh = (Tf2onnx__TensorShape)TF2ONNX__TENSOR_SHAPE__INIT;
+    int64_t d[4] = {1, 4, 8, 8};
+    for (int k = 0; k < 4; k++) {
+        b->dim[k] = (Tf2onnx__Dimension)TF2ONNX__DIMENSION__INIT;
+        b->dim[k].value_case = TF2ONNX__DIMENSION__VALUE_DIM_VALUE;
+        b->dim[k].dim_value = d[k];
+        b->dimp[k] = &b->dim[k];
+    }
+    b->sh.n_dim = 4;
+    b->sh.dim = b->dimp;
+    b->tt.shape = &b->sh;
+    b->ty.tensor_type = &b->tt;
+    b->in.type = &b->ty;
+    b->inp[0] = &b->in;
+    b->g.n_input = 1;
+    b->g.input = b->inp;
+    b->g.node = b->nodep;
+    b->g.initializer = b->initp;
+}
+
+static Tf2onnx__Node *gb_node(g_build *b, const char *op, const char *name, const char *out, int nin, ...)
+{
+    int k = (int)b->g.n_node++;
+    Tf2onnx__Node *n = &b->nodes[k];
+    *n = (Tf2onnx__Node)TF2ONNX__NODE__INIT;
+    n->op_type = (char *)op;
+    n->name = (char *)name;
+    va_list ap;
+    va_start(ap, nin);
+    for (int i = 0; i < nin; i++)
+        b->ins[k][i] = va_arg(ap, char *);
+    va_end(ap);
+    n->n_input = (size_t)nin;
+    n->input = b->ins[k];
+    b->outs[k][0] = (char *)out;
+    n->n_output = 1;
+    n->output = b->outs[k];
+    n->attribute = b->attrp[k];
+    b->nodep[k] = n;
+    return n;
+}
+
+static void gb_ints(g_build *b, Tf2onnx__Node *n, const char *name, int cnt, int64_t *v)
+{
+    int k = (int)(n - b->nodes), a = (int)n->n_attribute++;
+    Tf2onnx__Attribute *at = &b->attrs[k][a];
+    *at = (Tf2onnx__Attribute)TF2ONNX__ATTRIBUTE__INIT;
+    at->name = (char *)name;
+    at->n_ints = (size_t)cnt;
+    at->ints = v;
+    at->has_type = 1;
+    at->type = 7;
+    b->attrp[k][a] = at;
+}
+
+static void gb_float_init(g_build *b, const char *name, int nd, int64_t *dims, float *v, size_t n)
+{
+    int k = (int)b->g.n_initializer++;
+    Tf2onnx__Tensor *t = &b->inits[k];
+    *t = (Tf2onnx__Tensor)TF2ONNX__TENSOR__INIT;
+    t->name = (char *)name;
+    t->n_dims = (size_t)nd;
+    t->dims = dims;
+    t->has_data_type = 1;
+    t->data_type = 1;
+    t->n_float_data = n;
+    t->float_data = v;
+    b->initp[k] = t;
+}
+
+static uint8_t *gb_pack(g_build *b, size_t *len)
+{
+    *len = tf2onnx__model__get_packed_size(&b->m);
+    uint8_t *buf = malloc(*len + 1);
+    tf2onnx__model__pack(&b->m, buf);
+    return buf;
+}
+
+static float W[4 * 4 * 3 * 3], M[144 * 3];
+static int64_t WD[4] = {4, 4, 3, 3};
+
+/* Conv (4 -> 4, 3x3) with the given extra attribute, then whatever `tail` adds. */
+static void conv_case(const char *attr_name, int cnt, int64_t *v, const char *want1, const char *want2)
+{
+    g_build b;
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 36 * 4);
+    Tf2onnx__Node *n = gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    if (attr_name)
+        gb_ints(&b, n, attr_name, cnt, v);
+    size_t len;
+    uint8_t *buf = gb_pack(&b, &len);
+    if (want1) {
+        expect_fail(buf, len, want1, want2);
+    } else {
+        onnx_result r;
+        tf_err e;
+        if (onnx_import_buffer(buf, len, "t.onnx", "t", &r, &e))
+            fail_msg("%s", e.msg);
+        onnx_result_free(&r);
+    }
+    free(buf);
+}
+
+static void test_conv_attrs(void **state)
+{
+    (void)state;
+    int64_t pads_sym[4] = {1, 1, 1, 1}, pads_asym[4] = {0, 0, 1, 1}, dil[2] = {2, 2}, st[2] = {1, 2},
+            big[4] = {3, 3, 3, 3};
+    conv_case(NULL, 0, NULL, NULL, NULL);
+    conv_case("pads", 4, pads_sym, NULL, NULL);
+    conv_case("pads", 4, pads_asym, "node 'conv_node' (op Conv)", "asymmetric pads");
+    conv_case("dilations", 2, dil, "node 'conv_node' (op Conv)", "dilations 2");
+    conv_case("strides", 2, st, "node 'conv_node' (op Conv)", "not square");
+    conv_case("pads", 4, big, "node 'conv_node' (op Conv)", "not less than the kernel");
+}
+
+static void test_graph_rules(void **state)
+{
+    (void)state;
+    tf_err e;
+    onnx_result r;
+    size_t len;
+    uint8_t *buf;
+    g_build b;
+
+    /* Relu on the graph input: nothing to carry the flag. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_node(&b, "Relu", "r0", "r", 1, "x");
+    gb_node(&b, "Conv", "conv_node", "y", 2, "r", "c.weight");
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'r0' (op Relu)", "graph input");
+    free(buf);
+
+    /* Relu on a conv output that another node also reads: not a flag. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    gb_node(&b, "Relu", "r0", "r", 1, "y");
+    gb_node(&b, "Add", "add0", "s", 2, "y", "r");
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'r0' (op Relu)", "other consumers");
+    free(buf);
+
+    /* Flatten then Conv; and a second graph input. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_node(&b, "Flatten", "fl", "f", 1, "x");
+    gb_node(&b, "Conv", "conv_node", "y", 2, "f", "c.weight");
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'conv_node' (op Conv)", "flattened");
+    free(buf);
+
+    /* A foreign-domain op. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    Tf2onnx__Node *n = gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    n->domain = "com.microsoft";
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'conv_node' (op Conv)", "domain 'com.microsoft'");
+    free(buf);
+
+    /* Conv -> MatMul on a Reshape to [1, -1] via a Constant node: 4*6*6 = 144 inputs. */
+    static int64_t MD[2] = {144, 3}, SD[1] = {2}, SV[2] = {1, -1};
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_float_init(&b, "m", 2, MD, M, 144 * 3);
+    Tf2onnx__Tensor shape_t = TF2ONNX__TENSOR__INIT;
+    shape_t.n_dims = 1;
+    shape_t.dims = SD;
+    shape_t.has_data_type = 1;
+    shape_t.data_type = 7;
+    shape_t.n_int64_data = 2;
+    shape_t.int64_data = SV;
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    n = gb_node(&b, "Constant", "k", "shape", 0);
+    Tf2onnx__Attribute va = TF2ONNX__ATTRIBUTE__INIT, *vap[1] = {&va};
+    va.name = "value";
+    va.t = &shape_t;
+    n->n_attribute = 1;
+    n->attribute = vap;
+    gb_node(&b, "Reshape", "rs", "f", 2, "y", "shape");
+    gb_node(&b, "MatMul", "mm", "z", 2, "f", "m");
+    gb_node(&b, "Softmax", "sm", "p", 1, "z");
+    Tf2onnx__ValueInfo ov = TF2ONNX__VALUE_INFO__INIT, *ovp[1] = {&ov};
+    ov.name = "p";
+    b.g.n_output = 1;
+    b.g.output = ovp;
+    buf = gb_pack(&b, &len);
+    if (onnx_import_buffer(buf, len, "t.onnx", "t", &r, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(r.n.n_layers, 2);
+    assert_int_equal(r.n.layers[1].op, OP_FC);
+    assert_int_equal(r.n.layers[1].cin * r.n.layers[1].hin * r.n.layers[1].win, 144);
+    assert_non_null(strstr(r.description, "Softmax"));
+    for (int o = 0; o < 3; o++) /* fc weight [3][144] is the transpose of M [144][3] */
+        for (int i = 0; i < 144; i++)
+            assert_true(r.fw.l[1].w[o * 144 + i] == M[i * 3 + o]);
+    onnx_result_free(&r);
+    free(buf);
+
+    /* The same with a wrong reshape size. */
+    SV[0] = 2;
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "only a reshape to [N, C*H*W]", NULL);
+    free(buf);
+    SV[0] = 1;
+    SV[1] = 128;
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'rs' (op Reshape): reshapes 144 values to [N, 128]", NULL);
+    free(buf);
+    SV[1] = -1;
+}
+
+/* net_to_json -> net_parse gives back the same IR for every zoo net. */
+static void test_net_json_round_trip(void **state)
+{
+    (void)state;
+    char **names;
+    int k = config_names("nets", &names);
+    assert_true(k >= 5);
+    for (int i = 0; i < k; i++) {
+        net a, b;
+        tf_err e;
+        if (net_load_named(&a, names[i], &e))
+            fail_msg("%s", e.msg);
+        char *text = net_to_json(&a, NULL, &e);
+        assert_non_null(text);
+        if (net_parse(&b, names[i], text, &e))
+            fail_msg("%s: %s\n%s", names[i], e.msg, text);
+        assert_int_equal(a.n_layers, b.n_layers);
+        assert_int_equal(a.macs, b.macs);
+        assert_int_equal(a.weights, b.weights);
+        assert_int_equal(a.in_bits, b.in_bits);
+        for (int j = 0; j < a.n_layers; j++) {
+            layer la = a.layers[j], lb = b.layers[j];
+            if (memcmp(&la, &lb, sizeof la) != 0)
+                fail_msg("%s: layer %s differs after the round trip", names[i], la.name);
+        }
+        free(text);
+        net_free(&a);
+        net_free(&b);
+        free(names[i]);
+    }
+    free(names);
+}
+
+int main(void)
+{
+    for (size_t i = 0; i < 144 * 3; i++)
+        M[i] = (float)(i % 13) - 6.0f;
+    for (size_t i = 0; i < sizeof W / sizeof *W; i++)
+        W[i] = (float)((int)(i * 7 % 11) - 5) / 10.0f;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_small_mixed_matches_torch), cmocka_unit_test(test_fmnist_export_matches_zoo),
+        cmocka_unit_test(test_bad_files),                 cmocka_unit_test(test_conv_attrs),
+        cmocka_unit_test(test_graph_rules),               cmocka_unit_test(test_net_json_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
