@@ -12,7 +12,9 @@
 
 #include <sqlite3.h>
 
+#include "accuracy.h"
 #include "cli.h"
+#include "mixed.h"
 #include "cycle_check.h"
 #include "evaluate.h"
 #include "plot.h"
@@ -34,6 +36,11 @@ static const char HELP[] =
     "  --clock MHz       fabric clock for fps (default: the device's)\n"
     "  --strategy S      auto | frontier | greedy | exhaustive | anneal (default auto)\n"
     "  --seed N          random seed of the annealing (default 1; same seed, same designs)\n"
+    "  --mixed           mixed precision: walk per-layer bit widths (needs a net with weights and data)\n"
+    "  --levels L,L,...  bit widths the walk may use (default 8,6,4,3,2)\n"
+    "  --max-drop F      largest top-1 loss the walk accepts, as a fraction (default 0.02)\n"
+    "  --probe-images N  test images per probe of a move (default 1000; 0 = all)\n"
+    "  --max-steps N     longest walk, in bit-lowering moves (default 64)\n"
     "  --limit N         largest space searched exhaustively (default 200000)\n"
     "  --db FILE         results database (default results.db)\n"
     "  --out DIR         folder for the plots (default .)\n"
@@ -49,6 +56,8 @@ typedef struct sweep_opts {
     long dsp, bram, lut, ff, top, batch;
     int shard_k, shard_n;
     unsigned long seed;
+    bool mixed;
+    mixed_opts mx;
     double clock, limit;
     strategy_kind strategy;
     out_format fmt;
@@ -60,6 +69,7 @@ typedef struct sink {
     const net *n;
     const device *dv;
     long batch, in_batch, stored_new, linked;
+    double accuracy;   /* of the bits being searched (-1: not measured) */
 } sink;
 
 /* Set by SIGINT/SIGTERM: the search stops at the next design, the batch is committed. */
@@ -111,7 +121,7 @@ static int emit_design(void *ctx, const design *ds, const evaluation *ev, tf_err
     if (k->in_batch == 0 && store_begin(k->st, e))
         return -1;
     int inserted = 0;
-    if (store_put_design(k->st, k->run_id, k->n, k->dv, ds, ev, -1.0, NULL, &inserted, e)) {
+    if (store_put_design(k->st, k->run_id, k->n, k->dv, ds, ev, k->accuracy, NULL, &inserted, e)) {
         store_rollback(k->st);
         k->in_batch = 0;
         return -1;
@@ -137,7 +147,9 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         {"db", required_argument, 0, 'o'},    {"out", required_argument, 0, 'O'},
         {"top", required_argument, 0, 't'},   {"format", required_argument, 0, 'f'},
         {"shard", required_argument, 0, 'S'}, {"batch", required_argument, 0, 'T'},
-        {"seed", required_argument, 0, 'R'},
+        {"seed", required_argument, 0, 'R'},  {"mixed", no_argument, 0, 'M'},
+        {"levels", required_argument, 0, 'V'}, {"max-drop", required_argument, 0, 'X'},
+        {"probe-images", required_argument, 0, 'P'}, {"max-steps", required_argument, 0, 'Z'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->device = "ultra96v2";
@@ -147,6 +159,8 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
     o->limit = 200000;
     o->batch = 500;
     o->seed = 1;
+    o->mx = (mixed_opts){.levels = {8, 6, 4, 3, 2}, .nlevels = 5, .max_drop = 0.02, .probe_images = 1000,
+                         .max_steps = 64};
     o->dsp = o->bram = o->lut = o->ff = -1;
     optind = 1;
     opterr = 0;
@@ -174,6 +188,25 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 't': if (cli_parse_long("--top", optarg, 0, 1000000, &o->top, e)) return -1; break;
         case 'T': if (cli_parse_long("--batch", optarg, 1, 1000000, &o->batch, e)) return -1; break;
         case 'R': if (cli_parse_long("--seed", optarg, 0, 4294967295L, &v, e)) return -1; o->seed = (unsigned long)v; break;
+        case 'M': o->mixed = true; break;
+        case 'Z': if (cli_parse_long("--max-steps", optarg, 0, 10000, &v, e)) return -1; o->mx.max_steps = (int)v; break;
+        case 'X': if (cli_parse_double("--max-drop", optarg, 0, 1, &o->mx.max_drop, e)) return -1; break;
+        case 'P': if (cli_parse_long("--probe-images", optarg, 0, 100000000, &v, e)) return -1; o->mx.probe_images = (int)v; break;
+        case 'V': {
+            char buf[128], *save = NULL;
+            snprintf(buf, sizeof buf, "%s", optarg);
+            o->mx.nlevels = 0;
+            for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                if (o->mx.nlevels == 8)
+                    return tf_errf(e, "--levels: at most 8 bit widths (got '%s')", optarg);
+                if (cli_parse_long("--levels", tok, 1, 8, &v, e))
+                    return -1;
+                o->mx.levels[o->mx.nlevels++] = (int)v;
+            }
+            if (!o->mx.nlevels)
+                return tf_errf(e, "--levels: give bit widths 1..8, e.g. 8,4,2");
+            break;
+        }
         case 'S': {
             int n1 = 0;
             char c1;
@@ -197,6 +230,8 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         return tf_errf(e, "sweep: --net is required (tf2sim nets lists the zoo)");
     if (o->wbits && (o->bitw || o->bita))
         return tf_errf(e, "sweep: give --bits or --bitw/--bita, not both");
+    if (o->mixed && (o->wbits || o->bitw || o->bita))
+        return tf_errf(e, "sweep: --mixed chooses the bits itself; drop --bits/--bitw/--bita (use --levels)");
     return 0;
 }
 
@@ -241,10 +276,33 @@ json_t *sweep_layer_rows(store *st, int64_t design_id, out_table *t)
 
 static json_t *row_json(const design_row *r)
 {
-    return json_pack("{s:I,s:s,s:f,s:I,s:I,s:i,s:i,s:I,s:I}", "id", (json_int_t)r->id, "hash", r->hash, "fps", r->fps,
+    json_t *j = json_pack("{s:I,s:s,s:f,s:I,s:I,s:i,s:i,s:I,s:I}", "id", (json_int_t)r->id, "hash", r->hash, "fps", r->fps,
                      "interval_cycles", (json_int_t)r->interval_cycles, "latency_cycles",
                      (json_int_t)r->latency_cycles, "dsp", r->dsp, "bram18", r->bram18, "lut", (json_int_t)r->lut,
                      "ff", (json_int_t)r->ff);
+    json_object_set_new(j, "bitw", json_string(r->bitw));
+    json_object_set_new(j, "bita", json_string(r->bita));
+    json_object_set_new(j, "accuracy", r->accuracy >= 0 ? json_real(r->accuracy) : json_null());
+    return j;
+}
+
+/* The 3-objective front: most fps, fewest DSPs, best accuracy (designs with accuracy). */
+static json_t *front3_json(const design_rows *rows)
+{
+    int cols[3];
+    results_objective("fps", &cols[0]);
+    results_objective("dsp", &cols[1]);
+    results_objective("accuracy", &cols[2]);
+    json_t *arr = json_array();
+    unsigned char *mask = malloc((size_t)(rows->n ? rows->n : 1));
+    if (!mask)
+        return arr;
+    results_front(rows, 3, cols, mask);
+    for (int i = 0; i < rows->n; i++)
+        if (mask[i] && rows->rows[i].accuracy >= 0)
+            json_array_append_new(arr, row_json(&rows->rows[i]));
+    free(mask);
+    return arr;
 }
 
 /* Front of rows over (fps, cost col), sorted by cost; returns JSON and fills t. */
@@ -287,6 +345,39 @@ static json_t *front_json(const design_rows *rows, int cost_col, long top, out_t
     free(mask);
     free(ord);
     return arr;
+}
+
+/* One folding search at the current bits of a net (a sweep runs one; --mixed one per
+ * bit vector of its walk), storing every design with that bit vector's accuracy. */
+typedef struct bits_search {
+    const sweep_opts *o;
+    const device *dv;
+    const budget *b;
+    const design *base;
+    sink *k;
+    progress *pg;
+    long evaluated;
+    int stopped;
+    int vectors;
+} bits_search;
+
+static int search_bits(void *ctx, const net *n, double accuracy, tf_err *e)
+{
+    bits_search *bs = ctx;
+    space sp;
+    if (space_build(&sp, n, bs->base, bs->dv, e))
+        return -1;
+    bs->k->n = n;
+    bs->k->accuracy = accuracy;
+    search_ctx sc = {.n = n, .dv = bs->dv, .b = bs->b, .base = bs->base, .sp = &sp, .emit = emit_design,
+                     .emit_ctx = bs->k, .shard_k = bs->o->shard_k, .shard_n = bs->o->shard_n, .stop = &g_stop,
+                     .progress = show_progress, .progress_ctx = bs->pg};
+    int rc = search_run(&sc, bs->o->strategy, bs->o->limit, bs->o->seed, e);
+    bs->evaluated += sc.evaluated;
+    bs->stopped |= sc.stopped;
+    bs->vectors++;
+    space_free(&sp);
+    return rc;
 }
 
 /* Removes a run that produced nothing; deletes the DB file if this sweep created it. */
@@ -373,6 +464,13 @@ int cmd_sweep(int argc, char **argv)
                            (json_int_t)n.macs, "bitw", bw, "bita", ba, "device", dv.name, "budget", budget_js,
                            "clock_mhz", base.clock_mhz, "strategy", strategy_name(o.strategy), "limit", o.limit,
                            "shard_k", o.shard_k, "shard_n", o.shard_n, "seed", (json_int_t)o.seed);
+    if (o.mixed) {
+        json_t *lv = json_array();
+        for (int i = 0; i < o.mx.nlevels; i++)
+            json_array_append_new(lv, json_integer(o.mx.levels[i]));
+        json_object_set_new(rk, "mixed", json_pack("{s:o,s:f,s:i,s:i}", "levels", lv, "max_drop", o.mx.max_drop,
+                                                   "probe_images", o.mx.probe_images, "max_steps", o.mx.max_steps));
+    }
     char *resume_key = json_dumps(rk, JSON_SORT_KEYS | JSON_COMPACT);
     json_decref(rk);
     run_info ri = {.command = "sweep", .args = args, .net = n.name, .device = dv.name,
@@ -389,28 +487,42 @@ int cmd_sweep(int argc, char **argv)
     free(resume_key);
     if (rrc)
         goto fail;
-    sink k = {.st = st, .run_id = run_id, .n = &n, .dv = &dv, .batch = o.batch};
+    sink k = {.st = st, .run_id = run_id, .n = &n, .dv = &dv, .batch = o.batch, .accuracy = -1};
     progress pg = {.on = isatty(STDERR_FILENO) != 0, .t0 = now_s()};
-    search_ctx sc = {.n = &n, .dv = &dv, .b = &b, .base = &base, .sp = &sp, .emit = emit_design, .emit_ctx = &k,
-                     .shard_k = o.shard_k, .shard_n = o.shard_n, .stop = &g_stop, .progress = show_progress,
-                     .progress_ctx = &pg};
+    bits_search bs = {.o = &o, .dv = &dv, .b = &b, .base = &base, .k = &k, .pg = &pg};
     struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    int src = search_run(&sc, o.strategy, o.limit, o.seed, &e);
+    int src;
+    bool no_accuracy = false;
+    if (o.mixed) {
+        int visited = 0;
+        src = mixed_walk(st, &n, &dv, &o.mx, search_bits, &bs, &visited, &e);
+        if (src == 1) { /* no weights or data: nothing to trade accuracy against */
+            fprintf(stderr, "tf2sim: net %s has no weights and data for accuracy: no mixed-precision walk; "
+                            "optimising throughput only, at its configured bits\n", n.name);
+            no_accuracy = true;
+            src = search_bits(&bs, &n, -1, &e);
+        }
+    } else {
+        double acc = -1;
+        src = accuracy_for_bits(st, &n, false, &acc, &e);
+        if (!src)
+            src = search_bits(&bs, &n, acc, &e);
+    }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (pg.on)
         fputs("\r\033[K", stderr);
-    if (src && sc.stopped) {
+    if (src && bs.stopped) {
         /* Every design handed to the store so far is complete: keep the batch. */
         tf_err ce;
         if (k.in_batch && store_commit(st, &ce))
             fprintf(stderr, "tf2sim: %s\n", ce.msg);
         fprintf(stderr, "tf2sim: interrupted after %ld designs evaluated; %ld designs of run %lld are saved in %s "
                         "(%ld new to it); the same command resumes the run\n",
-                sc.evaluated, k.linked, (long long)run_id, o.db, k.stored_new);
+                bs.evaluated, k.linked, (long long)run_id, o.db, k.stored_new);
         rc = 130;
         goto cleanup;
     }
@@ -423,7 +535,7 @@ int cmd_sweep(int argc, char **argv)
         }
         goto fail;
     }
-    if ((k.in_batch && store_commit(st, &e)) || store_finish_run(st, run_id, sc.evaluated, &e))
+    if ((k.in_batch && store_commit(st, &e)) || store_finish_run(st, run_id, bs.evaluated, &e))
         goto fail;
     if (results_load(st, run_id, NULL, &rows, &e))
         goto fail;
@@ -463,8 +575,25 @@ int cmd_sweep(int argc, char **argv)
     if (cycle_check_top(st, &rows, SWEEP_CYCLE_CHECK, &n, &dv, cchk, &n_cchk, &e))
         goto fail;
     /* -- end of the cycle-level re-check -- */
-    double bound = packing_bound_cycles(&n, &dv, b.dsp);
-    char png_dsp[1200], png_bram[1200], title[256];
+    /* The bound of the best design's own bits (a mixed walk visits many). */
+    net nb;
+    double bound = 0;
+    if (net_clone(&nb, &n, &e) == 0) {
+        if (net_apply_bit_digits(&nb, best->bitw, best->bita, &e) == 0)
+            bound = packing_bound_cycles(&nb, &dv, b.dsp);
+        net_free(&nb);
+    }
+    if (bound <= 0)
+        bound = packing_bound_cycles(&n, &dv, b.dsp);
+    bool has_acc = false;
+    double acc_lo = 2, acc_hi = -1;
+    for (int i = 0; i < rows.n; i++)
+        if (rows.rows[i].accuracy >= 0) {
+            has_acc = true;
+            acc_lo = rows.rows[i].accuracy < acc_lo ? rows.rows[i].accuracy : acc_lo;
+            acc_hi = rows.rows[i].accuracy > acc_hi ? rows.rows[i].accuracy : acc_hi;
+        }
+    char png_dsp[1200], png_bram[1200], png_acc[1200], title[256];
     snprintf(png_dsp, sizeof png_dsp, "%s/sweep_%s_%s_fps_dsp.png", o.out, n.name, dv.name);
     snprintf(png_bram, sizeof png_bram, "%s/sweep_%s_%s_fps_bram.png", o.out, n.name, dv.name);
     snprintf(title, sizeof title, "%s on %s: %d designs within %d DSP", n.name, dv.name, rows.n, b.dsp);
@@ -479,6 +608,15 @@ int cmd_sweep(int argc, char **argv)
     ps.xcol = bram_col;
     if (plot_front(&rows, &ps, &e))
         goto fail;
+    png_acc[0] = '\0';
+    if (has_acc && acc_hi > acc_lo) { /* accuracy vs fps, coloured by DSPs (a mixed walk) */
+        int acc_col;
+        results_objective("accuracy", &acc_col);
+        snprintf(png_acc, sizeof png_acc, "%s/sweep_%s_%s_accuracy_fps.png", o.out, n.name, dv.name);
+        plot_spec pa = {.out = png_acc, .title = title, .xcol = fps_col, .ycol = acc_col, .colour_col = dsp_col};
+        if (plot_front(&rows, &pa, &e))
+            goto fail;
+    }
 
     static const char *lhead[] = {"layer", "op", "w/a", "simd", "pe", "schedule", "cycles", "dsp", "bram18"};
     static const char *fhead[] = {"id", "fps", "interval", "dsp", "bram18", "lut", "ff"};
@@ -495,11 +633,25 @@ int cmd_sweep(int argc, char **argv)
         json_t *j = json_pack("{s:s,s:s,s:I,s:s,s:s,s:f,s:I,s:I,s:i,s:{s:i,s:i,s:I,s:I},s:o,s:o,s:o,s:[s,s]}",
                               "net", n.name, "device", dv.name, "run_id", (json_int_t)run_id, "db", o.db,
                               "strategy", strategy_name(o.strategy), "space_size", sp.size,
-                              "designs_evaluated", (json_int_t)sc.evaluated, "designs_new", (json_int_t)k.stored_new,
+                              "designs_evaluated", (json_int_t)bs.evaluated, "designs_new", (json_int_t)k.stored_new,
                               "designs_in_budget", rows.n, "budget", "dsp", b.dsp, "bram18", b.bram18, "lut",
                               (json_int_t)b.lut, "ff", (json_int_t)b.ff, "best", jb, "front", front, "front_bram",
                               front_bram, "plots", png_dsp, png_bram);
         json_object_set_new(j, "resumed", json_boolean(saved_before > 0 || resumed));
+        if (png_acc[0])
+            json_array_append_new(json_object_get(j, "plots"), json_string(png_acc));
+        if (has_acc) {
+            json_object_set_new(j, "front_accuracy", front3_json(&rows));
+        }
+        json_object_set_new(j, "accuracy", has_acc ? json_pack("{s:b,s:f,s:f}", "available", 1, "min", acc_lo, "max", acc_hi)
+                                                   : json_pack("{s:b,s:s}", "available", 0, "note",
+                                                               "the net has no weights and data: accuracy is NULL"));
+        if (o.mixed)
+            json_object_set_new(j, "mixed", no_accuracy ? json_pack("{s:i,s:s}", "bit_vectors", 0, "note",
+                                                                    "no accuracy data: throughput only")
+                                                        : json_pack("{s:i,s:f,s:i}", "bit_vectors", bs.vectors,
+                                                                    "max_drop", o.mx.max_drop, "probe_images",
+                                                                    o.mx.probe_images));
         json_object_set_new(j, "bound_cycles", json_real(bound));
         json_object_set_new(j, "bound_ratio", json_real(best->interval_cycles / bound));
         json_t *jc = json_array(); /* -- cycle-level re-check (issue 3) -- */
@@ -521,13 +673,22 @@ int cmd_sweep(int argc, char **argv)
         json_decref(front);
         json_decref(front_bram);
     } else {
-        printf("sweep %s on %s (bitw %s, bita %s, %.0f MHz), budget dsp %d, bram18 %d, lut %ld, ff %ld\n", n.name,
-               dv.name, bw, ba, base.clock_mhz, b.dsp, b.bram18, b.lut, b.ff);
+        if (o.mixed && !no_accuracy)
+            printf("sweep %s on %s (mixed precision: %d bit vectors walked, top-1 %.4f..%.4f; %.0f MHz), budget dsp %d, "
+                   "bram18 %d, lut %ld, ff %ld\n", n.name, dv.name, bs.vectors, acc_lo, acc_hi, base.clock_mhz, b.dsp,
+                   b.bram18, b.lut, b.ff);
+        else
+            printf("sweep %s on %s (bitw %s, bita %s, %.0f MHz%s), budget dsp %d, bram18 %d, lut %ld, ff %ld\n",
+                   n.name, dv.name, bw, ba, base.clock_mhz, has_acc ? "" : "; no accuracy data", b.dsp, b.bram18,
+                   b.lut, b.ff);
         printf("space %.3g designs; strategy %s; %ld evaluated, %d within budget (%ld new) -> %s (run %lld)\n\n",
-               sp.size, strategy_name(o.strategy), sc.evaluated, rows.n, k.stored_new, o.db, (long long)run_id);
-        printf("best design #%lld: %.2f fps, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, lut %ld, ff %ld\n",
+               sp.size, strategy_name(o.strategy), bs.evaluated, rows.n, k.stored_new, o.db, (long long)run_id);
+        printf("best design #%lld: %.2f fps, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, lut %ld, ff %ld",
                (long long)best->id, best->fps, (unsigned long long)best->interval_cycles,
                (unsigned long long)best->latency_cycles, best->dsp, best->bram18, best->lut, best->ff);
+        if (best->accuracy >= 0)
+            printf(", top-1 %.4f (bitw %s, bita %s)", best->accuracy, best->bitw, best->bita);
+        printf("\n");
         printf("packing lower bound %.0f cycles (all MACs at their products per DSP over %d DSPs): "
                "best is %.3fx the bound\n", bound, b.dsp, best->interval_cycles / bound);
         for (int i = 0; i < n_cchk; i++) /* -- cycle-level re-check (issue 3) -- */
@@ -542,7 +703,13 @@ int cmd_sweep(int argc, char **argv)
         printf("\nPareto front, fps vs bram18 (%zu designs%s):\n", json_array_size(front_bram),
                o.top && (long)json_array_size(front_bram) > o.top ? ", cheapest shown" : "");
         table_print(&fbt, FMT_TABLE, stdout);
-        printf("\nplots: %s, %s\n", png_dsp, png_bram);
+        if (has_acc) {
+            json_t *f3 = front3_json(&rows);
+            printf("\nPareto front over fps, dsp and accuracy: %zu designs (tf2sim pareto --objectives fps,dsp,accuracy)\n",
+                   json_array_size(f3));
+            json_decref(f3);
+        }
+        printf("\nplots: %s, %s%s%s\n", png_dsp, png_bram, png_acc[0] ? ", " : "", png_acc);
         json_decref(layers);
         json_decref(front);
         json_decref(front_bram);
