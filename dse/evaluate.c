@@ -41,8 +41,11 @@ int evaluate_cycle(const net *n, const design *ds, const device *dv, const budge
 {
     memset(ev, 0, sizeof *ev);
     snprintf(ev->evaluator, sizeof ev->evaluator, "cycle");
-    if (cycle_simulate(n, ds, o, &ev->p, NULL, e))
+    cycle_info ci;
+    if (cycle_simulate(n, ds, o, &ev->p, &ci, e))
         return -1;
+    ev->frames = ci.frames;
+    ev->sim_cycles = ci.sim_cycles;
     if (ds->arch == ARCH_ENGINE ? resources_engine(n, ds, dv, NULL, &ev->r, e)
                                 : resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
         perf_free(&ev->p);

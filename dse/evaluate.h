@@ -22,6 +22,8 @@ typedef struct evaluation {
     resources r;
     bool feasible;      /* within the budget */
     char evaluator[16]; /* "analytic" or "cycle" */
+    int frames;         /* cycle: frames simulated (0 for analytic) */
+    uint64_t sim_cycles;/* cycle: cycles simulated */
 } evaluation;
 
 void budget_from_device(budget *b, const device *dv);

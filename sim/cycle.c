@@ -44,13 +44,17 @@ int cycle_simulate(const net *n, const design *ds, const cycle_opts *o, perf *p,
     if (!ci)
         ci = &dummy;
     memset(ci, 0, sizeof *ci);
-    if (ds->arch == ARCH_ENGINE)
-        return topology_engine_run(n, ds, o, p, ci, e);
+    if (ds->arch == ARCH_ENGINE) {
+        int rc = topology_engine_run(n, ds, o, p, ci, e);
+        ci->frames = o->frames;
+        return rc;
+    }
     /* Default frame count: double it until every layer's period equals the interval
      * (the buffers ahead of the bottleneck are full), up to CYCLE_FRAMES_MAX. */
     for (;;) {
         if (topology_dataflow_run(n, ds, o, p, ci, e))
             return -1;
+        ci->frames = a.frames;
         if (!auto_frames || a.frames >= CYCLE_FRAMES_MAX || perf_is_steady(p))
             return 0;
         perf_free(p);

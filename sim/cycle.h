@@ -37,6 +37,7 @@ typedef struct cycle_opts {
 typedef struct cycle_info {
     uint64_t sim_cycles;      /* cycles simulated (completion of the last frame) */
     uint64_t events;          /* event steps taken (for the speed benchmark) */
+    int frames;               /* frames simulated */
 } cycle_info;
 
 void cycle_opts_default(cycle_opts *o);

@@ -298,7 +298,7 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
         }
         json_t *j = json_pack("{s:s,s:s,s:s,s:f,s:i,s:I,s:I,s:f,s:i,s:i,s:I,s:I,s:s,s:o}", "net", n->name, "device",
                               dv->name, "arch", arch_name(ds->arch), "clock_mhz", ds->clock_mhz, "frames",
-                              (int)(o->frames ? o->frames : (ds->arch == ARCH_ENGINE ? CYCLE_FRAMES_ENGINE : CYCLE_FRAMES_DATAFLOW)), "interval_cycles", (json_int_t)p->interval_cycles, "latency_cycles",
+                              ev->frames, "interval_cycles", (json_int_t)p->interval_cycles, "latency_cycles",
                               (json_int_t)p->latency_cycles, "fps", p->fps, "dsp", ev->r.dsp, "bram18", ev->r.bram18,
                               "lut", (json_int_t)ev->r.lut, "ff", (json_int_t)ev->r.ff, "slowest",
                               n->layers[p->slowest].name, "layers", layers);
@@ -350,8 +350,7 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
                ds->eng.ow_vector, ds->eng.fw_vector, ds->eng.ddr_bytes_per_cycle);
     else
         printf(" (fifo depth %d)", ds->fifo_depth);
-    printf(", %.2f MHz, %ld frames\n", ds->clock_mhz,
-           o->frames ? o->frames : (ds->arch == ARCH_ENGINE ? CYCLE_FRAMES_ENGINE : CYCLE_FRAMES_DATAFLOW));
+    printf(", %.2f MHz, %d frames (%" PRIu64 " cycles simulated)\n", ds->clock_mhz, ev->frames, ev->sim_cycles);
     table_print(&t, FMT_TABLE, stdout);
     table_free(&t);
     printf("\ninterval %" PRIu64 " cycles (%.2f fps), first-frame latency %" PRIu64 " cycles (%.3f ms); bottleneck %s\n",
