@@ -88,14 +88,16 @@ int cycle_check_top(store *st, const design_rows *rows, int top, const net *n0, 
         budget b;
         budget_from_device(&b, dv);
         evaluation ev;
-        if (evaluate_cycle(&n, &ds, dv, &b, NULL, &ev, e)) {
-            tf_err_prefix(e, "cycle check of design #%lld", (long long)r->id);
-            rc = -1;
+        tf_err ce;
+        cycle_check_row *o = &out[(*n_out)++];
+        memset(o, 0, sizeof *o);
+        o->id = r->id;
+        o->interval_analytic = r->interval_cycles;
+        o->latency_analytic = r->latency_cycles;
+        if (evaluate_cycle(&n, &ds, dv, &b, NULL, &ev, &ce)) {
+            snprintf(o->err, sizeof o->err, "%s", ce.msg);
         } else {
-            cycle_check_row *o = &out[(*n_out)++];
-            o->id = r->id;
-            o->interval_analytic = r->interval_cycles;
-            o->latency_analytic = r->latency_cycles;
+            o->ok = 1;
             o->interval_cycle = ev.p.interval_cycles;
             o->latency_cycle = ev.p.latency_cycles;
             o->interval_rel = r->interval_cycles

@@ -17,9 +17,13 @@ typedef struct cycle_check_row {
     uint64_t interval_analytic, latency_analytic;
     uint64_t interval_cycle, latency_cycle;
     double interval_rel;      /* (cycle - analytic) / analytic */
+    int ok;                   /* 0: the cycle-level run failed, see err */
+    char err[200];
 } cycle_check_row;
 
-/* Checks up to `top` designs of rows (a run's designs) of net n on dv; fills out[0..*n_out). */
+/* Checks up to `top` designs of rows (a run's designs) of net n on dv; fills out[0..*n_out).
+ * A design the cycle-level model cannot run is reported in its row (ok = 0), not as a
+ * failure of the whole check; -1 only for database errors. */
 int cycle_check_top(store *st, const design_rows *rows, int top, const net *n, const device *dv,
                     cycle_check_row *out, int *n_out, tf_err *e);
 

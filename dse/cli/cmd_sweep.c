@@ -656,7 +656,8 @@ int cmd_sweep(int argc, char **argv)
         json_object_set_new(j, "bound_ratio", json_real(best->interval_cycles / bound));
         json_t *jc = json_array(); /* -- cycle-level re-check (issue 3) -- */
         for (int i = 0; i < n_cchk; i++)
-            json_array_append_new(jc, json_pack("{s:I,s:I,s:I,s:I,s:I,s:f}", "id", (json_int_t)cchk[i].id,
+            json_array_append_new(jc, !cchk[i].ok ? json_pack("{s:I,s:s}", "id", (json_int_t)cchk[i].id, "error", cchk[i].err) :
+                                  json_pack("{s:I,s:I,s:I,s:I,s:I,s:f}", "id", (json_int_t)cchk[i].id,
                                                 "interval_cycles", (json_int_t)cchk[i].interval_cycle,
                                                 "latency_cycles", (json_int_t)cchk[i].latency_cycle,
                                                 "analytic_interval_cycles", (json_int_t)cchk[i].interval_analytic,
@@ -692,7 +693,10 @@ int cmd_sweep(int argc, char **argv)
         printf("packing lower bound %.0f cycles (all MACs at their products per DSP over %d DSPs): "
                "best is %.3fx the bound\n", bound, b.dsp, best->interval_cycles / bound);
         for (int i = 0; i < n_cchk; i++) /* -- cycle-level re-check (issue 3) -- */
-            printf("cycle-level check of #%lld: interval %llu cycles (analytic %llu, %+.2f%%), latency %llu (analytic %llu)\n",
+            if (!cchk[i].ok)
+                printf("cycle-level check of #%lld failed: %s\n", (long long)cchk[i].id, cchk[i].err);
+            else
+                printf("cycle-level check of #%lld: interval %llu cycles (analytic %llu, %+.2f%%), latency %llu (analytic %llu)\n",
                    (long long)cchk[i].id, (unsigned long long)cchk[i].interval_cycle,
                    (unsigned long long)cchk[i].interval_analytic, 100.0 * cchk[i].interval_rel,
                    (unsigned long long)cchk[i].latency_cycle, (unsigned long long)cchk[i].latency_analytic);
