@@ -56,6 +56,9 @@ int search_frontier(search_ctx *c, tf_err *e);
 int search_greedy(search_ctx *c, tf_err *e);
 int search_exhaustive(search_ctx *c, double limit, tf_err *e);
 int search_anneal(search_ctx *c, unsigned long seed, tf_err *e);
+/* Engine topology: every (N_VECTOR, C_VECTOR, OW_VECTOR) of a grid, base->eng as template
+ * (caches, DDR bandwidth); c->sp is unused. */
+int search_engine_grid(search_ctx *c, tf_err *e);
 /* auto: exhaustive when the space has at most `limit` designs, else frontier, greedy
  * and annealing (with `seed`). */
 int search_run(search_ctx *c, strategy_kind s, double limit, unsigned long seed, tf_err *e);

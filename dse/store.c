@@ -358,6 +358,8 @@ int store_put_design(store *s, int64_t run_id, const net *n, const device *dv, c
             if (comp) {
                 sqlite3_bind_int(st, k++, l->wbits);
                 sqlite3_bind_int(st, k++, l->abits);
+            }
+            if (comp && ds->arch == ARCH_DATAFLOW) { /* the engine has no per-layer folding */
                 sqlite3_bind_int(st, k++, f->simd);
                 sqlite3_bind_int(st, k++, f->pe);
                 sqlite3_bind_text(st, k++, schedule_name(f->sched), -1, SQLITE_STATIC);

@@ -17,6 +17,7 @@
 #include "mixed.h"
 #include "cycle_check.h"
 #include "evaluate.h"
+#include "export.h"
 #include "plot.h"
 #include "results.h"
 #include "search.h"
@@ -26,6 +27,7 @@
 static const char HELP[] =
     "usage: tf2sim sweep --net NET --dsp N [options]\n"
     "  --net NET         zoo name or JSON file (tf2sim nets lists the zoo)\n"
+    "  --arch A          dataflow (per-layer folding, default) or engine (TF2 array: N/C/OW_VECTOR grid)\n"
     "  --dsp N           DSP budget (default: all DSPs of the device)\n"
     "  --bram N          BRAM18 budget (M20K on Intel devices; default: the device's)\n"
     "  --lut N, --ff N   LUT / FF budgets (default: the device's)\n"
@@ -58,6 +60,7 @@ typedef struct sweep_opts {
     unsigned long seed;
     bool mixed;
     mixed_opts mx;
+    arch_kind arch;
     double clock, limit;
     strategy_kind strategy;
     out_format fmt;
@@ -150,6 +153,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         {"seed", required_argument, 0, 'R'},  {"mixed", no_argument, 0, 'M'},
         {"levels", required_argument, 0, 'V'}, {"max-drop", required_argument, 0, 'X'},
         {"probe-images", required_argument, 0, 'P'}, {"max-steps", required_argument, 0, 'Z'},
+        {"arch", required_argument, 0, 'A'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->device = "ultra96v2";
@@ -189,6 +193,14 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 'T': if (cli_parse_long("--batch", optarg, 1, 1000000, &o->batch, e)) return -1; break;
         case 'R': if (cli_parse_long("--seed", optarg, 0, 4294967295L, &v, e)) return -1; o->seed = (unsigned long)v; break;
         case 'M': o->mixed = true; break;
+        case 'A':
+            if (strcmp(optarg, "dataflow") == 0)
+                o->arch = ARCH_DATAFLOW;
+            else if (strcmp(optarg, "engine") == 0)
+                o->arch = ARCH_ENGINE;
+            else
+                return tf_errf(e, "--arch: '%s' is not one of dataflow, engine", optarg);
+            break;
         case 'Z': if (cli_parse_long("--max-steps", optarg, 0, 10000, &v, e)) return -1; o->mx.max_steps = (int)v; break;
         case 'X': if (cli_parse_double("--max-drop", optarg, 0, 1, &o->mx.max_drop, e)) return -1; break;
         case 'P': if (cli_parse_long("--probe-images", optarg, 0, 100000000, &v, e)) return -1; o->mx.probe_images = (int)v; break;
@@ -230,6 +242,10 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         return tf_errf(e, "sweep: --net is required (tf2sim nets lists the zoo)");
     if (o->wbits && (o->bitw || o->bita))
         return tf_errf(e, "sweep: give --bits or --bitw/--bita, not both");
+    if (o->arch == ARCH_ENGINE && o->strategy != STRAT_AUTO && o->strategy != STRAT_EXHAUSTIVE)
+        return tf_errf(e, "sweep: --arch engine searches its whole N/C/OW_VECTOR grid (--strategy auto or exhaustive)");
+    if (o->arch == ARCH_ENGINE && o->shard_n > 1)
+        return tf_errf(e, "sweep: --shard is for dataflow sweeps (the engine grid takes seconds)");
     if (o->mixed && (o->wbits || o->bitw || o->bita))
         return tf_errf(e, "sweep: --mixed chooses the bits itself; drop --bits/--bitw/--bita (use --levels)");
     return 0;
@@ -247,24 +263,29 @@ json_t *sweep_layer_rows(store *st, int64_t design_id, out_table *t)
     sqlite3_bind_int64(q, 1, design_id);
     while (sqlite3_step(q) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(q, 0), *op = (const char *)sqlite3_column_text(q, 1);
-        bool comp = sqlite3_column_type(q, 2) != SQLITE_NULL;
+        bool comp = sqlite3_column_type(q, 5) != SQLITE_NULL;     /* conv/fc: has bits */
+        bool folded = sqlite3_column_type(q, 2) != SQLITE_NULL;   /* dataflow: has a folding */
         long long cycles = (long long)sqlite3_column_int64(q, 7);
         int dsp = sqlite3_column_int(q, 8), bram = sqlite3_column_int(q, 9);
         json_t *jl = json_pack("{s:s,s:s,s:I,s:i,s:i,s:I}", "layer", name, "op", op, "cycles", (json_int_t)cycles,
                                "dsp", dsp, "bram18", bram, "lut", (json_int_t)sqlite3_column_int64(q, 10));
         char simd[16] = "-", pe[16] = "-", bits[16] = "-", sched[16] = "-";
         if (comp) {
+            json_object_set_new(jl, "wbits", json_integer(sqlite3_column_int(q, 5)));
+            json_object_set_new(jl, "abits", json_integer(sqlite3_column_int(q, 6)));
+            snprintf(bits, sizeof bits, "%d/%d", sqlite3_column_int(q, 5), sqlite3_column_int(q, 6));
+        }
+        if (folded) {
             json_object_set_new(jl, "simd", json_integer(sqlite3_column_int(q, 2)));
             json_object_set_new(jl, "pe", json_integer(sqlite3_column_int(q, 3)));
             json_object_set_new(jl, "schedule", json_string((const char *)sqlite3_column_text(q, 4)));
-            json_object_set_new(jl, "wbits", json_integer(sqlite3_column_int(q, 5)));
-            json_object_set_new(jl, "abits", json_integer(sqlite3_column_int(q, 6)));
             json_object_set_new(jl, "lut_mult", json_boolean(sqlite3_column_int(q, 11)));
             snprintf(simd, sizeof simd, "%d", sqlite3_column_int(q, 2));
             snprintf(pe, sizeof pe, "%d", sqlite3_column_int(q, 3));
-            snprintf(bits, sizeof bits, "%d/%d", sqlite3_column_int(q, 5), sqlite3_column_int(q, 6));
             snprintf(sched, sizeof sched, "%s%s", (const char *)sqlite3_column_text(q, 4),
                      sqlite3_column_int(q, 11) ? "+lut" : "");
+        } else if (comp) {
+            snprintf(sched, sizeof sched, "engine");
         }
         json_array_append_new(arr, jl);
         if (t)
@@ -364,15 +385,16 @@ typedef struct bits_search {
 static int search_bits(void *ctx, const net *n, double accuracy, tf_err *e)
 {
     bits_search *bs = ctx;
-    space sp;
-    if (space_build(&sp, n, bs->base, bs->dv, e))
+    space sp = {0};
+    if (bs->base->arch == ARCH_DATAFLOW && space_build(&sp, n, bs->base, bs->dv, e))
         return -1;
     bs->k->n = n;
     bs->k->accuracy = accuracy;
     search_ctx sc = {.n = n, .dv = bs->dv, .b = bs->b, .base = bs->base, .sp = &sp, .emit = emit_design,
                      .emit_ctx = bs->k, .shard_k = bs->o->shard_k, .shard_n = bs->o->shard_n, .stop = &g_stop,
                      .progress = show_progress, .progress_ctx = bs->pg};
-    int rc = search_run(&sc, bs->o->strategy, bs->o->limit, bs->o->seed, e);
+    int rc = bs->base->arch == ARCH_ENGINE ? search_engine_grid(&sc, e)
+                                           : search_run(&sc, bs->o->strategy, bs->o->limit, bs->o->seed, e);
     bs->evaluated += sc.evaluated;
     bs->stopped |= sc.stopped;
     bs->vectors++;
@@ -439,11 +461,15 @@ int cmd_sweep(int argc, char **argv)
     design base = {0};
     design_rows rows = {0};
     char *args = cli_join_args(argc, argv);
-    if (design_init(&base, &n, &dv, ARCH_DATAFLOW, &e))
+    if (design_init(&base, &n, &dv, o.arch, &e))
         goto fail;
     if (o.clock > 0)
         base.clock_mhz = o.clock;
-    if (space_build(&sp, &n, &base, &dv, &e))
+    if (o.arch == ARCH_ENGINE) {
+        base.eng.ddr_bytes_per_cycle = device_ddr_bytes_per_cycle(&dv, base.clock_mhz);
+        snprintf(base.eng.name, sizeof base.eng.name, "sweep");
+    }
+    if (o.arch == ARCH_DATAFLOW && space_build(&sp, &n, &base, &dv, &e))
         goto fail;
     /* Refuse what cannot run before anything is written. */
     if (o.strategy == STRAT_EXHAUSTIVE && sp.size > o.limit) {
@@ -464,6 +490,7 @@ int cmd_sweep(int argc, char **argv)
                            (json_int_t)n.macs, "bitw", bw, "bita", ba, "device", dv.name, "budget", budget_js,
                            "clock_mhz", base.clock_mhz, "strategy", strategy_name(o.strategy), "limit", o.limit,
                            "shard_k", o.shard_k, "shard_n", o.shard_n, "seed", (json_int_t)o.seed);
+    json_object_set_new(rk, "arch", json_string(arch_name(o.arch)));
     if (o.mixed) {
         json_t *lv = json_array();
         for (int i = 0; i < o.mx.nlevels; i++)
@@ -557,6 +584,11 @@ int cmd_sweep(int argc, char **argv)
             for (int q = 0; q < 4; q++)
                 need[q] += lo[q];
         }
+        if (o.arch == ARCH_ENGINE) {
+            tf_errf(&e, "no engine design of %s fits the budget on %s (dsp %d, bram18 %d, lut %ld, ff %ld): even "
+                        "the smallest array of the grid needs more", n.name, dv.name, b.dsp, b.bram18, b.lut, b.ff);
+            goto fail;
+        }
         tf_errf(&e, "no design of %s fits the budget on %s: it needs at least dsp %ld (budget %d), bram18 %ld (%d), "
                     "lut %ld (%ld), ff %ld (%ld) for its conv/fc layers", n.name, dv.name, need[0], b.dsp,
                 need[1], b.bram18, need[2], b.lut, need[3], b.ff);
@@ -575,16 +607,18 @@ int cmd_sweep(int argc, char **argv)
     if (cycle_check_top(st, &rows, SWEEP_CYCLE_CHECK, &n, &dv, cchk, &n_cchk, &e))
         goto fail;
     /* -- end of the cycle-level re-check -- */
-    /* The bound of the best design's own bits (a mixed walk visits many). */
+    /* The bound of the best design's own bits (a mixed walk visits many); it is about
+     * DSP packing, so it has no meaning for the engine (its products are shifts). */
     net nb;
     double bound = 0;
-    if (net_clone(&nb, &n, &e) == 0) {
+    if (o.arch == ARCH_DATAFLOW && net_clone(&nb, &n, &e) == 0) {
         if (net_apply_bit_digits(&nb, best->bitw, best->bita, &e) == 0)
             bound = packing_bound_cycles(&nb, &dv, b.dsp);
         net_free(&nb);
     }
-    if (bound <= 0)
+    if (bound <= 0 && o.arch == ARCH_DATAFLOW)
         bound = packing_bound_cycles(&n, &dv, b.dsp);
+    double space_size = o.arch == ARCH_ENGINE ? (double)bs.evaluated / (bs.vectors ? bs.vectors : 1) : sp.size;
     bool has_acc = false;
     double acc_lo = 2, acc_hi = -1;
     for (int i = 0; i < rows.n; i++)
@@ -618,6 +652,15 @@ int cmd_sweep(int argc, char **argv)
             goto fail;
     }
 
+    /* The engine's array parameters live in the design, not in per-layer rows. */
+    json_t *best_engine = NULL, *best_canon = NULL;
+    if (o.arch == ARCH_ENGINE) {
+        char nn[64], dn[64];
+        char *canon = export_design_json(st, best->id, nn, dn, sizeof nn, &e);
+        best_canon = canon ? json_loads(canon, 0, NULL) : NULL;
+        best_engine = best_canon ? json_object_get(best_canon, "engine") : NULL;
+        free(canon);
+    }
     static const char *lhead[] = {"layer", "op", "w/a", "simd", "pe", "schedule", "cycles", "dsp", "bram18"};
     static const char *fhead[] = {"id", "fps", "interval", "dsp", "bram18", "lut", "ff"};
     out_table lt, ft, fbt;
@@ -630,9 +673,11 @@ int cmd_sweep(int argc, char **argv)
     if (o.fmt == FMT_JSON) {
         json_t *jb = row_json(best);
         json_object_set_new(jb, "folding", layers);
+        if (best_engine)
+            json_object_set_new(jb, "engine", json_incref(best_engine));
         json_t *j = json_pack("{s:s,s:s,s:I,s:s,s:s,s:f,s:I,s:I,s:i,s:{s:i,s:i,s:I,s:I},s:o,s:o,s:o,s:[s,s]}",
                               "net", n.name, "device", dv.name, "run_id", (json_int_t)run_id, "db", o.db,
-                              "strategy", strategy_name(o.strategy), "space_size", sp.size,
+                              "strategy", strategy_name(o.strategy), "space_size", space_size,
                               "designs_evaluated", (json_int_t)bs.evaluated, "designs_new", (json_int_t)k.stored_new,
                               "designs_in_budget", rows.n, "budget", "dsp", b.dsp, "bram18", b.bram18, "lut",
                               (json_int_t)b.lut, "ff", (json_int_t)b.ff, "best", jb, "front", front, "front_bram",
@@ -652,8 +697,9 @@ int cmd_sweep(int argc, char **argv)
                                                         : json_pack("{s:i,s:f,s:i}", "bit_vectors", bs.vectors,
                                                                     "max_drop", o.mx.max_drop, "probe_images",
                                                                     o.mx.probe_images));
-        json_object_set_new(j, "bound_cycles", json_real(bound));
-        json_object_set_new(j, "bound_ratio", json_real(best->interval_cycles / bound));
+        json_object_set_new(j, "arch", json_string(arch_name(o.arch)));
+        json_object_set_new(j, "bound_cycles", bound > 0 ? json_real(bound) : json_null());
+        json_object_set_new(j, "bound_ratio", bound > 0 ? json_real(best->interval_cycles / bound) : json_null());
         json_t *jc = json_array(); /* -- cycle-level re-check (issue 3) -- */
         for (int i = 0; i < n_cchk; i++)
             json_array_append_new(jc, !cchk[i].ok ? json_pack("{s:I,s:s}", "id", (json_int_t)cchk[i].id, "error", cchk[i].err) :
@@ -683,15 +729,27 @@ int cmd_sweep(int argc, char **argv)
                    n.name, dv.name, bw, ba, base.clock_mhz, has_acc ? "" : "; no accuracy data", b.dsp, b.bram18,
                    b.lut, b.ff);
         printf("space %.3g designs; strategy %s; %ld evaluated, %d within budget (%ld new) -> %s (run %lld)\n\n",
-               sp.size, strategy_name(o.strategy), bs.evaluated, rows.n, k.stored_new, o.db, (long long)run_id);
+               space_size, o.arch == ARCH_ENGINE ? "engine grid" : strategy_name(o.strategy), bs.evaluated, rows.n,
+               k.stored_new, o.db, (long long)run_id);
         printf("best design #%lld: %.2f fps, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, lut %ld, ff %ld",
                (long long)best->id, best->fps, (unsigned long long)best->interval_cycles,
                (unsigned long long)best->latency_cycles, best->dsp, best->bram18, best->lut, best->ff);
         if (best->accuracy >= 0)
             printf(", top-1 %.4f (bitw %s, bita %s)", best->accuracy, best->bitw, best->bita);
         printf("\n");
-        printf("packing lower bound %.0f cycles (all MACs at their products per DSP over %d DSPs): "
-               "best is %.3fx the bound\n", bound, b.dsp, best->interval_cycles / bound);
+        if (best_engine)
+            printf("engine array: N_VECTOR %d, C_VECTOR %d, OW_VECTOR %d, FW_VECTOR %d (%d SAC lanes)\n",
+                   (int)json_integer_value(json_object_get(best_engine, "n_vector")),
+                   (int)json_integer_value(json_object_get(best_engine, "c_vector")),
+                   (int)json_integer_value(json_object_get(best_engine, "ow_vector")),
+                   (int)json_integer_value(json_object_get(best_engine, "fw_vector")),
+                   (int)(json_integer_value(json_object_get(best_engine, "n_vector")) *
+                         json_integer_value(json_object_get(best_engine, "c_vector")) *
+                         json_integer_value(json_object_get(best_engine, "ow_vector")) *
+                         json_integer_value(json_object_get(best_engine, "fw_vector"))));
+        if (bound > 0)
+            printf("packing lower bound %.0f cycles (all MACs at their products per DSP over %d DSPs): "
+                   "best is %.3fx the bound\n", bound, b.dsp, best->interval_cycles / bound);
         for (int i = 0; i < n_cchk; i++) /* -- cycle-level re-check (issue 3) -- */
             if (!cchk[i].ok)
                 printf("cycle-level check of #%lld failed: %s\n", (long long)cchk[i].id, cchk[i].err);
@@ -718,6 +776,7 @@ int cmd_sweep(int argc, char **argv)
         json_decref(front);
         json_decref(front_bram);
     }
+    json_decref(best_canon);
     table_free(&lt);
     table_free(&ft);
     table_free(&fbt);
