@@ -146,6 +146,15 @@ static int bench_fmnist(int n_img)
         ptq_free(&m);
         net_free(&q);
     }
+    tf2_model t;
+    if (tf2_model_build(&t, &n, &fw, test.images.data, 200, &e)) {
+        fprintf(stderr, "bench_infer: %s\n", e.msg);
+        return 1;
+    }
+    t0 = now();
+    cls_eval_tf2(&t, &test, cnt, 1, &correct, &e);
+    printf("fmnist    TF2 engine (INQ, int8 SAC)  %8.1f img/s\n", cnt / (now() - t0));
+    tf2_model_free(&t);
     cls_data_free(&test);
     float_weights_free(&fw);
     net_free(&n);
