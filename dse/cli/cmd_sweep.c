@@ -28,6 +28,7 @@ static const char HELP[] =
     "usage: tf2sim sweep --net NET --dsp N [options]\n"
     "  --net NET         zoo name or JSON file (tf2sim nets lists the zoo)\n"
     "  --arch A          dataflow (per-layer folding, default) or engine (TF2 array: N/C/OW_VECTOR grid)\n"
+    "  --schedules LIST  dataflow schedules to consider, of mvau,dsp6,fp,kp (default all)\n"
     "  --dsp N           DSP budget (default: all DSPs of the device)\n"
     "  --bram N          BRAM18 budget (M20K on Intel devices; default: the device's)\n"
     "  --lut N, --ff N   LUT / FF budgets (default: the device's)\n"
@@ -61,6 +62,7 @@ typedef struct sweep_opts {
     bool mixed;
     mixed_opts mx;
     arch_kind arch;
+    unsigned sched_mask;
     double clock, limit;
     strategy_kind strategy;
     out_format fmt;
@@ -153,7 +155,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         {"seed", required_argument, 0, 'R'},  {"mixed", no_argument, 0, 'M'},
         {"levels", required_argument, 0, 'V'}, {"max-drop", required_argument, 0, 'X'},
         {"probe-images", required_argument, 0, 'P'}, {"max-steps", required_argument, 0, 'Z'},
-        {"arch", required_argument, 0, 'A'},
+        {"arch", required_argument, 0, 'A'},  {"schedules", required_argument, 0, 'H'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->device = "ultra96v2";
@@ -163,6 +165,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
     o->limit = 200000;
     o->batch = 500;
     o->seed = 1;
+    o->sched_mask = SCHED_MASK_ALL;
     o->mx = (mixed_opts){.levels = {8, 6, 4, 3, 2}, .nlevels = 5, .max_drop = 0.02, .probe_images = 1000,
                          .max_steps = 64};
     o->dsp = o->bram = o->lut = o->ff = -1;
@@ -193,6 +196,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 'T': if (cli_parse_long("--batch", optarg, 1, 1000000, &o->batch, e)) return -1; break;
         case 'R': if (cli_parse_long("--seed", optarg, 0, 4294967295L, &v, e)) return -1; o->seed = (unsigned long)v; break;
         case 'M': o->mixed = true; break;
+        case 'H': if (space_parse_schedules(optarg, &o->sched_mask, e)) return -1; break;
         case 'A':
             if (strcmp(optarg, "dataflow") == 0)
                 o->arch = ARCH_DATAFLOW;
@@ -386,7 +390,7 @@ static int search_bits(void *ctx, const net *n, double accuracy, tf_err *e)
 {
     bits_search *bs = ctx;
     space sp = {0};
-    if (bs->base->arch == ARCH_DATAFLOW && space_build(&sp, n, bs->base, bs->dv, e))
+    if (bs->base->arch == ARCH_DATAFLOW && space_build_sched(&sp, n, bs->base, bs->dv, bs->o->sched_mask, e))
         return -1;
     bs->k->n = n;
     bs->k->accuracy = accuracy;
@@ -469,7 +473,7 @@ int cmd_sweep(int argc, char **argv)
         base.eng.ddr_bytes_per_cycle = device_ddr_bytes_per_cycle(&dv, base.clock_mhz);
         snprintf(base.eng.name, sizeof base.eng.name, "sweep");
     }
-    if (o.arch == ARCH_DATAFLOW && space_build(&sp, &n, &base, &dv, &e))
+    if (o.arch == ARCH_DATAFLOW && space_build_sched(&sp, &n, &base, &dv, o.sched_mask, &e))
         goto fail;
     /* Refuse what cannot run before anything is written. */
     if (o.strategy == STRAT_EXHAUSTIVE && sp.size > o.limit) {
@@ -491,6 +495,7 @@ int cmd_sweep(int argc, char **argv)
                            "clock_mhz", base.clock_mhz, "strategy", strategy_name(o.strategy), "limit", o.limit,
                            "shard_k", o.shard_k, "shard_n", o.shard_n, "seed", (json_int_t)o.seed);
     json_object_set_new(rk, "arch", json_string(arch_name(o.arch)));
+    json_object_set_new(rk, "schedules", json_integer(o.sched_mask));
     if (o.mixed) {
         json_t *lv = json_array();
         for (int i = 0; i < o.mx.nlevels; i++)
