@@ -15,12 +15,13 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "== sweep wall time (analytical model, default strategy, fresh DB, best of 3)"
+echo "== sweep wall time (default strategy: frontier + greedy + anneal, cycle-level re-check of the top 3; fresh DB, best of 3)"
 python3 - "$build/tf2sim" "$work" <<'PY'
 import json, os, subprocess, sys, time
 tf2sim, work = sys.argv[1], sys.argv[2]
 print("%-46s %9s %9s %11s" % ("command", "seconds", "designs", "designs/s"))
-for args in ("--net ultranet --dsp 360", "--net skynet --dsp 360", "--net ultranet_bypass --dsp 360", "--net vgg16 --device zcu102"):
+for args in ("--net ultranet --dsp 360", "--net skynet --dsp 360", "--net ultranet_bypass --dsp 360",
+             "--net resnet50 --arch engine --device f10a", "--net googlenet_tf2 --arch engine --device f10a"):
     best = None
     for _ in range(3):
         for f in os.listdir(work):
