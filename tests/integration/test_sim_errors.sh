@@ -50,5 +50,8 @@ expect_fail 'fold is for net' --net skynet --fold ultranet_bjut
 expect_fail 'engine' --net resnet50 --arch engine --engine no_such_engine
 expect_fail 'is a dataflow design but --arch is engine' --net ultranet --arch engine --fold ultranet_bjut
 expect_fail '--trace-window' --net ultranet --fold ultranet_bjut --trace-window 5:1
+expect_fail '--fold auto searches dataflow foldings' --net resnet50 --arch engine --fold auto
+expect_fail "--format: 'xml' is not one of table, json, csv" --net ultranet --fold ultranet_bjut --format xml
+expect_fail "unknown fold 'nosuch'" --net ultranet --fold nosuch
 expect_fail '--trace: cannot write' --net ultranet --fold ultranet_bjut --trace /no/such/dir/t.vcd
 echo "test_sim_errors: ok"
