@@ -315,27 +315,31 @@ out:
     return rc;
 }
 
+typedef struct fold_target {
+    design *ds;
+    net *n;
+    const device *dv;
+} fold_target;
+
+static int fold_build(void *ctx, const json_doc *d, tf_err *e)
+{
+    fold_target *t = ctx;
+    return fold_from_doc(t->ds, t->n, t->dv, d, e);
+}
+
 int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_path, tf_err *e)
 {
     char path[1024];
     memset(ds, 0, sizeof *ds);
     if (config_resolve("folds", "fold", name_or_path, path, sizeof path, e))
         return -1;
-    json_doc d;
-    if (json_doc_load(&d, path, e))
-        return -1;
-    int rc = fold_from_doc(ds, n, dv, &d, e);
-    json_doc_free(&d);
-    return rc;
+    fold_target t = {ds, n, dv};
+    return json_doc_with(path, NULL, fold_build, &t, e);
 }
 
 int design_parse_fold(design *ds, net *n, const device *dv, const char *name, const char *text, tf_err *e)
 {
     memset(ds, 0, sizeof *ds);
-    json_doc d;
-    if (json_doc_parse(&d, name, text, e))
-        return -1;
-    int rc = fold_from_doc(ds, n, dv, &d, e);
-    json_doc_free(&d);
-    return rc;
+    fold_target t = {ds, n, dv};
+    return json_doc_with(name, text, fold_build, &t, e);
 }

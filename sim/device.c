@@ -75,26 +75,21 @@ out:
     return rc;
 }
 
+static int device_build(void *ctx, const json_doc *d, tf_err *e)
+{
+    return device_from_doc(ctx, d, d->path, e);
+}
+
 int device_load(device *dv, const char *path, tf_err *e)
 {
     memset(dv, 0, sizeof *dv);
-    json_doc d;
-    if (json_doc_load(&d, path, e))
-        return -1;
-    int rc = device_from_doc(dv, &d, path, e);
-    json_doc_free(&d);
-    return rc;
+    return json_doc_with(path, NULL, device_build, dv, e);
 }
 
 int device_parse(device *dv, const char *name, const char *text, tf_err *e)
 {
     memset(dv, 0, sizeof *dv);
-    json_doc d;
-    if (json_doc_parse(&d, name, text, e))
-        return -1;
-    int rc = device_from_doc(dv, &d, name, e);
-    json_doc_free(&d);
-    return rc;
+    return json_doc_with(name, text, device_build, dv, e);
 }
 
 int device_load_named(device *dv, const char *name_or_path, tf_err *e)

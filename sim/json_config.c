@@ -79,6 +79,16 @@ int json_doc_load(json_doc *d, const char *path, tf_err *e)
     return rc;
 }
 
+int json_doc_with(const char *name, const char *text, json_doc_fn build, void *ctx, tf_err *e)
+{
+    json_doc d;
+    if (text ? json_doc_parse(&d, name, text, e) : json_doc_load(&d, name, e))
+        return -1;
+    int rc = build(ctx, &d, e);
+    json_doc_free(&d);
+    return rc;
+}
+
 void json_doc_free(json_doc *d)
 {
     if (d->root)

@@ -24,6 +24,11 @@ int json_doc_load(json_doc *d, const char *path, tf_err *e);
 int json_doc_parse(json_doc *d, const char *name, const char *text, tf_err *e);
 void json_doc_free(json_doc *d);
 
+/* The one shape of every config loader: reads a document from the file `name` (text
+ * NULL) or from `text` (named `name` in errors), hands it to `build`, frees it. */
+typedef int (*json_doc_fn)(void *ctx, const json_doc *d, tf_err *e);
+int json_doc_with(const char *name, const char *text, json_doc_fn build, void *ctx, tf_err *e);
+
 /* Line and column (1-based) of the value at `path` ("" is the root); 0,0 if not found. */
 void json_doc_locate(const json_doc *d, const char *path, int *line, int *col);
 

@@ -323,26 +323,21 @@ out:
     return rc;
 }
 
+static int net_build(void *ctx, const json_doc *d, tf_err *e)
+{
+    return net_from_doc(ctx, d, d->path, e);
+}
+
 int net_load(net *n, const char *path, tf_err *e)
 {
     memset(n, 0, sizeof *n);
-    json_doc d;
-    if (json_doc_load(&d, path, e))
-        return -1;
-    int rc = net_from_doc(n, &d, path, e);
-    json_doc_free(&d);
-    return rc;
+    return json_doc_with(path, NULL, net_build, n, e);
 }
 
 int net_parse(net *n, const char *name, const char *text, tf_err *e)
 {
     memset(n, 0, sizeof *n);
-    json_doc d;
-    if (json_doc_parse(&d, name, text, e))
-        return -1;
-    int rc = net_from_doc(n, &d, name, e);
-    json_doc_free(&d);
-    return rc;
+    return json_doc_with(name, text, net_build, n, e);
 }
 
 int net_load_named(net *n, const char *name_or_path, tf_err *e)

@@ -10,23 +10,10 @@
 
 #include "analytic.h"
 #include "dsp_packing.h"
+#include "unit/test_util.h"
 
-static net N;
-static device DV;
-
-static int setup(void **state)
-{
-    tf_err e;
-    if (net_load_named(&N, "ultranet", &e) || device_load_named(&DV, "ultra96v2", &e))
-        fail_msg("%s", e.msg);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    net_free(&N);
-    return 0;
-}
+/* N, DV, setup, teardown: UltraNet on the Ultra96-V2 (unit/test_util.h). */
+ULTRANET_FIXTURE
 
 static const layer *L(const char *name)
 {

@@ -21,4 +21,24 @@ static inline const char *write_temp(char *buf, size_t cap, const char *suffix, 
     return buf;
 }
 
+/* A cmocka fixture: UltraNet in N and the Ultra96-V2 in DV, for the tests of one file.
+ * Expands to static definitions, so include it where cmocka and the headers are. */
+#define ULTRANET_FIXTURE                                                                     \
+    static net N;                                                                            \
+    static device DV;                                                                        \
+    static int setup(void **state)                                                           \
+    {                                                                                        \
+        (void)state;                                                                         \
+        tf_err e;                                                                            \
+        if (net_load_named(&N, "ultranet", &e) || device_load_named(&DV, "ultra96v2", &e))   \
+            fail_msg("%s", e.msg);                                                           \
+        return 0;                                                                            \
+    }                                                                                        \
+    static int teardown(void **state)                                                        \
+    {                                                                                        \
+        (void)state;                                                                         \
+        net_free(&N);                                                                        \
+        return 0;                                                                            \
+    }
+
 #endif
