@@ -382,6 +382,35 @@ static void test_engine_fc_filter_bound(void **state)
     net_free(&n);
 }
 
+static void test_engine_rewrite_depthwise_ipool(void **state)
+{
+    /* 3x16x16 image, 7x7/2 pad 3 first layer -> 8x8, rewritten as 3x3/1 over 27 phase
+     * channels of 10x10: conv_cyc 8 * ceil(8/5)=2 * ceil(27/16)=2 * 3 * 1 = 96 a group,
+     * 1 group (16 filters); input read ceil(27/16)*10*ceil(10/7) = 40; preload 2*3*16 = 96.
+     * Then depthwise 3x3 on 16 channels: one channel per PE, conv_cyc 8*2*1*3*1 = 48,
+     * load 1*3*1*16 = 48 words. Then a 1x1 branch (16 -> 16, 8*ceil(8/7)=2*1 = 16 a group),
+     * a concat of the two, and a 3x3/1 max pool on the concat that no conv feeds alone:
+     * a filterless pass, ceil(32/16) * 8 * ceil(8/7) = 32 cycles. */
+    run r;
+    eng_run(&r,
+            "{\"name\": \"c1\", \"op\": \"conv\", \"cout\": 16, \"k\": 7, \"stride\": 2, \"pad\": 3},"
+            "{\"name\": \"dw\", \"op\": \"conv\", \"depthwise\": true, \"k\": 3, \"pad\": 1},"
+            "{\"name\": \"pw\", \"op\": \"conv\", \"inputs\": \"c1\", \"cout\": 16, \"k\": 1},"
+            "{\"name\": \"cat\", \"op\": \"concat\", \"inputs\": [\"dw\", \"pw\"]},"
+            "{\"name\": \"ip\", \"op\": \"maxpool\", \"k\": 3, \"stride\": 1, \"pad\": 1}", 3, 16, 16);
+    assert_int_equal(r.p.layers[0].cycles, 96);
+    assert_int_equal(r.p.layers[0].stall_feature, 40);
+    assert_int_equal(r.p.layers[1].cycles, 48);
+    assert_int_equal(r.p.layers[2].cycles, 16);
+    assert_int_equal(r.p.layers[3].cycles, 0);  /* concat: channel offsets */
+    assert_int_equal(r.p.layers[4].cycles, 32); /* ipool */
+    /* the slots: c1 (96; loads dw's 3 words x 16 = 48, hidden), dw (48; pw's 1 word x 16),
+     * pw (16; the ipool has no filters), ipool (32) */
+    assert_int_equal(r.p.interval_cycles, 40 + 96 + 96 + 48 + 16 + 32);
+    assert_engine_adds_up(&r);
+    run_free(&r);
+}
+
 static void test_engine_refuses(void **state)
 {
     net n;
@@ -451,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_engine_3x3),
         cmocka_unit_test(test_engine_1x1_and_stride2),
         cmocka_unit_test(test_engine_fc_filter_bound),
+        cmocka_unit_test(test_engine_rewrite_depthwise_ipool),
         cmocka_unit_test(test_engine_refuses),
         cmocka_unit_test(test_trace),
     };
