@@ -16,6 +16,7 @@ static const subcommand COMMANDS[] = {
     {"pareto", cmd_pareto, "print the non-dominated designs of a results database"},
     {"plot", cmd_plot, "draw designs and their Pareto front with gnuplot (PNG or SVG)"},
     {"merge", cmd_merge, "merge shard databases into one (idempotent)"},
+    {"resources", cmd_resources, "per-layer DSP/BRAM18/LUT/FF of one design (a fold file)"},
     {"report", cmd_report, "write a Markdown report of a sweep run with its plots"},
     {"export", cmd_export, "write a stored design as a fold JSON or as DeepBurning-MixQ configs"},
     {"nets", cmd_nets, "list the net zoo, or validate and summarise one net file"},
