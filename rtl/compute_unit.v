@@ -141,28 +141,28 @@ module compute_unit #(
     wire        c_valid, c_pad, c_first, c_last;
     wire [3:0]  c_slot;
     wire [XW-1:0]  c_x;
-    wire [BOW-1:0] c_boff;
+    wire [CFW-1:0] c_fold;
     wire [WAW-1:0] c_waddr;
     wire [NFW-1:0] c_nf;
 
-    scheduler #(.XW(XW), .CFW(CFW), .NFW(NFW), .WAW(WAW), .BOW(BOW)) u_sched (
+    scheduler #(.XW(XW), .CFW(CFW), .NFW(NFW), .WAW(WAW)) u_sched (
         .clk(clk), .rst(rst), .start(start),
         .cfg_h(q_h), .cfg_w(q_w), .cfg_oh(q_oh), .cfg_ow(q_ow), .cfg_k(q_k),
         .cfg_stride(q_stride), .cfg_pad(q_pad), .cfg_cfl(q_cfl), .cfg_nf(q_nf),
-        .cfg_dw(q_dw), .cfg_nr(q_nr), .cfg_linbits(q_linbits),
+        .cfg_dw(q_dw), .cfg_nr(q_nr),
         .rows_done(rows_done), .low_row(low_row),
         .ctrl_ready(en), .ctrl_valid(c_valid), .ctrl_pad(c_pad), .ctrl_first(c_first),
-        .ctrl_last(c_last), .ctrl_slot(c_slot), .ctrl_x(c_x), .ctrl_boff(c_boff),
+        .ctrl_last(c_last), .ctrl_slot(c_slot), .ctrl_x(c_x), .ctrl_fold(c_fold),
         .ctrl_waddr(c_waddr), .ctrl_nf(c_nf), .busy(sched_busy));
 
     wire                   f_valid;
     wire [LANES*ABITS-1:0] f_data;
-    feature_loader #(.LANES(LANES), .ABITS(ABITS), .K(K), .XW(XW), .CMAX(CMAX), .BOW(BOW)) u_feat (
+    feature_loader #(.LANES(LANES), .ABITS(ABITS), .K(K), .XW(XW), .CMAX(CMAX), .CFW(CFW), .BOW(BOW)) u_feat (
         .clk(clk), .rst(rst), .start(start),
         .cfg_h(q_h), .cfg_w(q_w), .cfg_nr(q_nr), .cfg_linbits(q_linbits),
         .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
         .rows_done(rows_done), .low_row(low_row),
-        .rd_en(en), .rd_valid(c_valid), .rd_pad(c_pad), .rd_slot(c_slot), .rd_x(c_x), .rd_boff(c_boff),
+        .rd_en(en), .rd_valid(c_valid), .rd_pad(c_pad), .rd_slot(c_slot), .rd_x(c_x), .rd_fold(c_fold),
         .out_valid(f_valid), .out_data(f_data));
 
     wire [PE*SIMD*WBITS-1:0] w_data;

@@ -6,9 +6,8 @@
 // sim/topology_dataflow) and is accepted only while r < low_row + NR, i.e. while it does
 // not overwrite a row the scheduler still needs. rows_done counts complete rows.
 // Read side: one control word per cycle from the scheduler (row slot, column, first
-// channel of the fold as a bit offset, pad); one cycle later the fold's LANES activations
-// appear (lane i = the channel at bit offset + i*ABITS), zeros for padding and for lanes
-// beyond the fold's width. Mirrors sim/feature_loader.
+// feature fold, pad); one cycle later the fold's lanes appear (fold f, lane i = channel
+// f*lanes + i), zeros for padding and for lanes beyond the fold's width. Mirrors sim/feature_loader.
 `default_nettype none
 module feature_loader #(
     parameter LANES = 16,
@@ -16,6 +15,7 @@ module feature_loader #(
     parameter K     = 5,
     parameter XW    = 6,
     parameter CMAX  = 64,  // channels per input pixel word
+    parameter CFW   = 6,   // bits of a feature-fold index
     parameter BOW   = 10   // bits of a bit offset into the pixel word
 ) (
     input  wire                   clk,
@@ -40,7 +40,7 @@ module feature_loader #(
     input  wire [3:0]             rd_slot,
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [XW-1:0]          rd_x,
-    input  wire [BOW-1:0]         rd_boff,
+    input  wire [CFW-1:0]         rd_fold,
     output reg                    out_valid,
     output wire [LANES*ABITS-1:0] out_data
 );
@@ -105,12 +105,12 @@ module feature_loader #(
 
     reg [PW-1:0]  rdata;
     reg           pad_q;
-    reg [BOW-1:0] boff_q;
+    reg [CFW-1:0] fold_q;
     always @(posedge clk) begin
         if (rd_en) begin
             rdata   <= mem[raddr];
             pad_q   <= rd_pad;
-            boff_q  <= rd_boff;
+            fold_q  <= rd_fold;
         end
     end
     always @(posedge clk) begin
@@ -118,7 +118,9 @@ module feature_loader #(
         else if (rd_en) out_valid <= rd_valid;
     end
     /* verilator lint_off UNUSEDSIGNAL */ // only the low LANES lanes of the shifted word are used
-    wire [XPW-1:0] shifted = {{(LANES*ABITS){1'b0}}, rdata} >> boff_q;
+    // fold f starts at bit f * lanes * ABITS (a constant stride once synthesis fixes the
+    // fold width, which yosys then turns into a word mux)
+    wire [XPW-1:0] shifted = {{(LANES*ABITS){1'b0}}, rdata} >> (fold_q * cfg_linbits);
     /* verilator lint_on UNUSEDSIGNAL */
     // lanes beyond the fold's width (run-time SIMD or PE below LANES) read as zero, so that
     // idle lanes add nothing in either mode (a zero weight code is not a zero in SAC mode)

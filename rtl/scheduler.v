@@ -6,16 +6,15 @@
 // needs (rows_done >= min(H, oy*stride - pad + K)), and the frame's last pixel only when
 // the whole input frame is in (its leftover rows are drained with it, as in
 // sim/scheduler); otherwise there are no bubbles, so a row costs exactly OW*NF*K*K*CFL
-// cycles (the MVAU closed form divided by OH). The feature fold is sent as a bit offset
-// into the input pixel word: cf*lanes*ABITS (depthwise: nf*PE*ABITS).
+// cycles (the MVAU closed form divided by OH). The control word names the feature fold
+// (cf; depthwise: nf) that the feature loader selects from the input pixel word.
 // Mirrors sim/scheduler (C model block of the same name).
 `default_nettype none
 module scheduler #(
     parameter XW  = 6,  // bits of an input column index
     parameter CFW = 6,  // bits of a channel-fold index
     parameter NFW = 6,  // bits of an output-fold index
-    parameter WAW = 12, // bits of a weight-memory word address
-    parameter BOW = 10  // bits of a bit offset into an input pixel word
+    parameter WAW = 12  // bits of a weight-memory word address
 ) (
     input  wire           clk,
     input  wire           rst,
@@ -31,7 +30,6 @@ module scheduler #(
     input  wire [NFW:0]   cfg_nf,     // output folds Cout/PE
     input  wire           cfg_dw,
     input  wire [3:0]     cfg_nr,     // line-buffer rows
-    input  wire [BOW-1:0] cfg_linbits, // bits of one feature fold: lanes * ABITS
     input  wire [15:0]    rows_done,  // complete input rows held by the feature loader
     output wire [15:0]    low_row,    // lowest input row still needed
     // control stream to the feature loader / filter loader / pe_array
@@ -42,7 +40,7 @@ module scheduler #(
     output reg            ctrl_last,
     output reg [3:0]      ctrl_slot,
     output reg [XW-1:0]   ctrl_x,
-    output reg [BOW-1:0]  ctrl_boff,
+    output reg [CFW-1:0]  ctrl_fold,
     output reg [WAW-1:0]  ctrl_waddr,
     output reg [NFW-1:0]  ctrl_nf,
     output reg            busy
@@ -54,7 +52,6 @@ module scheduler #(
     reg [WAW-1:0] wcnt;
     reg signed [17:0] iy0, ix0;
     reg [3:0]     sbase;
-    reg [BOW-1:0] cfoff, nfoff;  // bit offsets of the current channel fold / output fold
 
     wire [3:0] km1 = cfg_k - 4'd1;
     wire last_cf = ({1'b0, cf} == cfg_cfl - 1'b1);
@@ -99,7 +96,7 @@ module scheduler #(
             ctrl_pad <= 1'b0; ctrl_first <= 1'b0; ctrl_last <= 1'b0;
             ctrl_slot <= 4'd0; ctrl_x <= {XW{1'b0}};
             ctrl_waddr <= {WAW{1'b0}}; ctrl_nf <= {NFW{1'b0}};
-            ctrl_boff <= {BOW{1'b0}}; cfoff <= {BOW{1'b0}}; nfoff <= {BOW{1'b0}};
+            ctrl_fold <= {CFW{1'b0}};
         end else if (start) begin
             busy <= 1'b1;
             ctrl_valid <= 1'b0;
@@ -107,7 +104,6 @@ module scheduler #(
             wcnt <= {WAW{1'b0}};
             iy0 <= -pad_s; ix0 <= -pad_s;
             sbase <= sb_init;
-            cfoff <= {BOW{1'b0}}; nfoff <= {BOW{1'b0}};
         end else if (ctrl_ready) begin
             ctrl_valid <= issue;
             if (issue) begin
@@ -116,28 +112,22 @@ module scheduler #(
                 ctrl_last  <= last_ky && last_kx && last_cf;
                 ctrl_slot  <= slot_now;
                 ctrl_x     <= x[XW-1:0];
-                ctrl_boff  <= cfg_dw ? nfoff : cfoff;
+                ctrl_fold  <= cfg_dw ? nf[CFW-1:0] : cf;
                 ctrl_waddr <= wcnt;
                 ctrl_nf    <= nf;
                 wcnt <= wcnt + 1'b1;
-                if (!last_cf) begin
-                    cf <= cf + 1'b1;
-                    cfoff <= cfoff + cfg_linbits;
-                end else begin
+                if (!last_cf) cf <= cf + 1'b1;
+                else begin
                     cf <= {CFW{1'b0}};
-                    cfoff <= {BOW{1'b0}};
                     if (!last_kx) kx <= kx + 4'd1;
                     else begin
                         kx <= 4'd0;
                         if (!last_ky) ky <= ky + 4'd1;
                         else begin
                             ky <= 4'd0;
-                            if (!last_nf) begin
-                                nf <= nf + 1'b1;
-                                nfoff <= nfoff + cfg_linbits;
-                            end else begin
+                            if (!last_nf) nf <= nf + 1'b1;
+                            else begin
                                 nf <= {NFW{1'b0}};
-                                nfoff <= {BOW{1'b0}};
                                 wcnt <= {WAW{1'b0}};
                                 if (!last_ox) begin
                                     ox <= ox + 16'd1;
