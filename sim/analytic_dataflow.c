@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t ceil_div_u(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
@@ -114,6 +115,118 @@ static int stream_lanes(const net *n, const design *ds, int i)
     return 1;
 }
 
+/* First-frame latency by a row recurrence over the graph, for graphs with joins, where
+ * rows reach a join in bursts the wavefront cannot follow (no FIFO or backpressure
+ * effects): output row r of a window op needs input row n(r) = min(H-1, r s - pad + K - 1)
+ * (the last row for the frame's last output row) and the previous row done; it takes one
+ * row time R = cycles / rows. A pixel-grain unit fed pixel by pixel starts a row once the
+ * first K-pad pixels of row n(r) are in and ends no earlier than one item after the whole
+ * row is in; fc and global pool wait for the whole input; a join's row is in when all
+ * its inputs' are; the input DMA hands over row r at (r+1) W. O(rows). Returns the
+ * completion of the last row of the graph's outputs; fill[i] = layer i's first row
+ * after its input's first row; -1 when out of memory. */
+static double row_latency(const net *n, const design *ds, const perf *p, double *fill)
+{
+    int nl = n->n_layers > 0 ? n->n_layers : 1;
+    size_t rows = 0, in_rows = (size_t)n->in_h;
+    for (int i = 0; i < n->n_layers; i++) {
+        rows += (size_t)(n->layers[i].hout > 0 ? n->layers[i].hout : 1);
+        if (n->layers[i].n_inputs > 1)
+            in_rows += (size_t)n->layers[i].hin;
+    }
+    /* one block: row times of every layer, the input DMA's, joins' merged inputs, flags */
+    double *buf = malloc(sizeof(double) * (rows + in_rows) + sizeof(double *) * (size_t)nl + 2 * (size_t)nl);
+    if (!buf)
+        return -1;
+    double **done = (double **)(buf + rows + in_rows);
+    unsigned char *pix = (unsigned char *)(done + nl), *consumed = pix + nl;
+    memset(pix, 0, 2 * (size_t)nl);
+    double *src = buf + rows, *scratch = src + n->in_h;
+    for (int r = 0; r < n->in_h; r++)
+        src[r] = (double)(r + 1) * (double)n->in_w;
+    size_t off = 0;
+    for (int i = 0; i < n->n_layers; i++) {
+        const layer *l = &n->layers[i];
+        const layer_fold *f = &ds->fold[i];
+        int rows_out = l->hout > 0 ? l->hout : 1, H = l->hin;
+        double *F = done[i] = buf + off;
+        off += (size_t)rows_out;
+        double cycles = (double)p->layers[i].cycles;
+        bool in_pixel = true;
+        const double *A; /* when each input row is complete */
+        for (int k = 0; k < l->n_inputs; k++) {
+            int q = l->inputs[k];
+            in_pixel = in_pixel && q >= 0 && pix[q];
+            if (q >= 0)
+                consumed[q] = 1;
+        }
+        if (l->n_inputs == 1) {
+            A = l->inputs[0] < 0 ? src : done[l->inputs[0]];
+        } else {
+            for (int r = 0; r < H; r++) {
+                double t = 0;
+                for (int k = 0; k < l->n_inputs; k++) {
+                    double v = l->inputs[k] < 0 ? src[r] : done[l->inputs[k]][r];
+                    t = v > t ? v : t;
+                }
+                scratch[r] = t;
+            }
+            A = scratch;
+            scratch += H;
+        }
+        if (l->op == OP_FC || l->op == OP_GAP) {
+            F[0] = A[H - 1] + cycles;
+            fill[i] = cycles;
+            continue;
+        }
+        int k = 1, s = 1, pad = 0;
+        if (l->op == OP_CONV || l->op == OP_MAXPOOL || l->op == OP_AVGPOOL) {
+            k = l->k;
+            s = l->stride;
+            pad = l->pad;
+        } else if (l->op == OP_REORG) {
+            k = s = l->stride;
+        }
+        bool pixel = !(layer_is_compute(l) && f->sched != SCHED_MVAU);
+        bool rows_in = layer_is_compute(l) && (f->sched == SCHED_FP || f->sched == SCHED_KP);
+        double R = cycles / (double)(rows_in ? l->hin : rows_out);
+        double item = pixel ? R / (double)(l->wout > 0 ? l->wout : 1) : R;
+        double frac = (double)(k - pad) / (double)(l->win > 0 ? l->win : 1);
+        if (frac > 1.0)
+            frac = 1.0;
+        bool overlap = pixel && in_pixel; /* a row starts on the window's first pixels */
+        double prev = 0;
+        for (int r = 0; r < rows_out; r++) {
+            int nr = r * s - pad + k - 1;
+            if (nr < 0)
+                nr = 0;
+            if (nr > H - 1 || r == rows_out - 1)
+                nr = H - 1;
+            double full = A[nr], start = full;
+            if (overlap) {
+                double before = nr > 0 ? A[nr - 1] : 0.0;
+                start = before + (full - before) * frac;
+            }
+            if (start < prev)
+                start = prev;
+            double d = start + R;
+            if (pixel && full + item > d)
+                d = full + item;
+            F[r] = prev = d;
+        }
+        fill[i] = F[0] - A[0];
+        pix[i] = pixel;
+    }
+    double lat = 0;
+    for (int i = 0; i < n->n_layers; i++) {
+        double d = done[i][(n->layers[i].hout > 0 ? n->layers[i].hout : 1) - 1];
+        if (!consumed[i] && d > lat)
+            lat = d;
+    }
+    free(buf);
+    return lat;
+}
+
 int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
 {
     if (design_check(ds, n, e))
@@ -171,6 +284,22 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
             latency = wv[i].t1;
     free(wv);
     free(consumed);
+    bool joins = false;
+    for (int i = 0; i < n->n_layers && !joins; i++)
+        joins = n->layers[i].n_inputs > 1;
+    if (joins) { /* the wavefront is chains-only accurate: follow every row instead */
+        double *fill = malloc(sizeof(double) * (size_t)(n->n_layers > 0 ? n->n_layers : 1));
+        double lat = fill ? row_latency(n, ds, p, fill) : -1;
+        if (lat < 0) {
+            free(fill);
+            perf_free(p);
+            return tf_errf(e, "out of memory");
+        }
+        for (int i = 0; i < n->n_layers; i++)
+            p->layers[i].fill_cycles = (uint64_t)(fill[i] > 0 ? fill[i] + 0.5 : 0);
+        free(fill);
+        latency = lat;
+    }
     p->interval_cycles = worst;
     p->latency_cycles = (uint64_t)(latency + 0.5);
     p->fps = worst ? ds->clock_mhz * 1e6 / (double)worst : 0.0;

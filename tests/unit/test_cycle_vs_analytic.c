@@ -1,7 +1,7 @@
 /* test_cycle_vs_analytic.c: the cycle-level model (the truth) against the closed form
  * (the search's fast path) on every net of the zoo, every dataflow schedule where it is
  * legal, and the engine: per-layer steady-state cycles and the interval within 1%, the
- * first-frame latency within 20% (exact for the engine), and every layer's cycles +
+ * first-frame latency within 10% (exact for the engine), and every layer's cycles +
  * stalls adding up to its period. Foldings are modest (the event
  * count of the cycle model does not grow with the folding, so big nets stay fast). */
 #include <stdarg.h>
@@ -88,10 +88,9 @@ static void compare(const net *n, const design *ds, const char *what)
     if (rel(p.interval_cycles, a.interval_cycles) > 0.01)
         fail_msg("%s: interval cycle-level %llu, analytic %llu", what, (unsigned long long)p.interval_cycles,
                  (unsigned long long)a.interval_cycles);
-    /* The first-frame latency closed form is a wavefront estimate (analytic.h): exact for
-     * the engine, within 20% of the pipeline (within ~5% on chains, up to ~15% low on
-     * branchy nets, where rows reach a join in bursts). */
-    if (ds->arch == ARCH_ENGINE ? p.latency_cycles != a.latency_cycles : rel(a.latency_cycles, p.latency_cycles) > 0.20)
+    /* The first-frame latency closed form (analytic.h) ignores FIFO backpressure: exact for
+     * the engine, 0..-6% on the zoo's pipelines; 10% allowed. */
+    if (ds->arch == ARCH_ENGINE ? p.latency_cycles != a.latency_cycles : rel(a.latency_cycles, p.latency_cycles) > 0.10)
         fail_msg("%s: latency cycle-level %llu, analytic %llu", what, (unsigned long long)p.latency_cycles,
                  (unsigned long long)a.latency_cycles);
     print_message("  %-34s interval %12llu (analytic %12llu)  latency %12llu (analytic %12llu)\n", what,
