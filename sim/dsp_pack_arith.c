@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "dsp_packing.h"
+
 void dsp_pack_ports(dsp_kind k, int *wide, int *narrow, int *pbits)
 {
     switch (k) {
@@ -169,4 +171,55 @@ void dsp_pack_compute(const dsp_pack_cfg *c, const int *w, const int *x, int64_t
     for (int t = 0; t < c->n_acc; t++)
         p = dsp_pack_mac(c, p, dsp_pack_weights(c, w + t * c->kp), dsp_pack_acts(c, x + t * c->np));
     dsp_pack_extract(c, p, fields);
+}
+
+double dsp_pack_throughput(const dsp_pack_cfg *c, int k)
+{
+    int kp = c->kp < k ? c->kp : k;
+    return (double)k * c->np / ((k + kp - 1) / kp);
+}
+
+/* Smallest exact guard width for kp x np on either port assignment; fills cfg. */
+static int exact_for(int wide, int narrow, int pb, int wbits, int abits, int kp, int np, int n_acc, int gb_hint,
+                     dsp_pack_cfg *cfg)
+{
+    for (int swap = 0; swap < 2; swap++) {
+        dsp_pack_cfg c = {.wport = swap ? narrow : wide, .aport = swap ? wide : narrow, .pbits = pb,
+                          .wbits = wbits, .abits = abits, .kp = kp, .np = np, .gb = gb_hint,
+                          .n_acc = n_acc, .mode = DSP_PACK_FP};
+        if (dsp_pack_check(&c, NULL) != 0) {
+            int g = dsp_pack_min_gb(&c);
+            if (g == -999)
+                continue;
+            c.gb = g;
+        }
+        *cfg = c;
+        return 0;
+    }
+    return -1;
+}
+
+int dsp_pack_from_search(dsp_kind dk, int wbits, int abits, int k, int n_acc, dsp_pack_cfg *cfg)
+{
+    int wide, narrow, pb;
+    dsp_pack_ports(dk, &wide, &narrow, &pb);
+    if (n_acc < 1)
+        n_acc = 1;
+    int kp, np, gb;
+    dsp_fp_search(wide, narrow, wbits, abits, k, &kp, &np, &gb);
+    if (exact_for(wide, narrow, pb, wbits, abits, kp, np, n_acc, gb, cfg) == 0)
+        return 0;
+    double best = -1;
+    for (int K = 1; K <= (k < DSP_PACK_MAX ? k : DSP_PACK_MAX); K++)
+        for (int N = 1; N <= DSP_PACK_MAX; N++) {
+            dsp_pack_cfg c;
+            if (exact_for(wide, narrow, pb, wbits, abits, K, N, n_acc, 0, &c) != 0)
+                continue;
+            double t = dsp_pack_throughput(&c, k);
+            if (t > best) {
+                best = t;
+                *cfg = c;
+            }
+        }
+    return best > 0 ? 1 : -1;
 }

@@ -48,6 +48,15 @@ int dsp_pack_check(const dsp_pack_cfg *c, tf_err *e);
 /* Smallest gb (from -(wbits+abits-1)) for which dsp_pack_check passes; -999 if none does. */
 int dsp_pack_min_gb(const dsp_pack_cfg *c);
 
+/* The filter packing dsp_fp_search (dsp_packing.h) picks for a K x K conv on DSP kind dk,
+ * made exact for n_acc accumulated products: the same Kp x Np with the guard bits raised to
+ * the smallest exact width (either port assignment) -> returns 0. If no guard width makes
+ * that choice exact within the ports, the exact packing with the best throughput
+ * K*Np/ceil(K/Kp) is taken instead -> returns 1. -1 if not even 1 x 1 fits. */
+int dsp_pack_from_search(dsp_kind dk, int wbits, int abits, int k, int n_acc, dsp_pack_cfg *cfg);
+/* Products per cycle of a filter packing for a K x K kernel row: K*Np/ceil(K/Kp). */
+double dsp_pack_throughput(const dsp_pack_cfg *c, int k);
+
 /* Operand packs (values are not range-checked here; dsp_pack_check covers the ranges). */
 int64_t dsp_pack_weights(const dsp_pack_cfg *c, const int *w);
 int64_t dsp_pack_acts(const dsp_pack_cfg *c, const int *x);

@@ -217,6 +217,34 @@ static void test_rejects_and_fp_search(void **s)
                 }
             }
         }
+    /* Made exact: every (w, a) gets an exact packing, the search's own Kp x Np where a guard
+     * width allows it; it computes exactly and keeps throughput >= 1. */
+    int kept = 0, replaced = 0;
+    for (int wb = 2; wb <= 8; wb++)
+        for (int ab = 2; ab <= 8; ab++) {
+            dsp_pack_cfg f;
+            int r = dsp_pack_from_search(DSP48E2, wb, ab, 3, 1, &f);
+            assert_true(r == 0 || r == 1);
+            kept += r == 0;
+            replaced += r == 1;
+            assert_int_equal(dsp_pack_check(&f, NULL), 0);
+            assert_true(dsp_pack_throughput(&f, 3) >= 1.0);
+            int w[DSP_PACK_MAX], x[DSP_PACK_MAX];
+            for (int t = 0; t < 50; t++) {
+                for (int i = 0; i < f.kp; i++)
+                    w[i] = pick(wlo(&f), whi(&f));
+                for (int j = 0; j < f.np; j++)
+                    x[j] = pick(0, xhi(&f));
+                assert_true(same(&f, w, x));
+            }
+        }
+    print_message("dsp_pack_from_search (27x18, K=3): %d (w, a) keep the search's Kp x Np with exact guard bits, "
+                  "%d need a smaller exact packing\n", kept, replaced);
+    dsp_pack_cfg is;
+    assert_int_equal(dsp_pack_from_search(DSP48E2, 4, 4, 3, 4, &is), 0); /* iSmart: 3 x 2, gb 3, 4 summed */
+    assert_int_equal(is.kp, 3);
+    assert_int_equal(is.np, 2);
+    assert_int_equal(is.gb, 3);
     print_message("dsp_fp_search (27x18, K=3): %d of %d packed choices are exact for worst-case operands as given "
                   "(the others count on the NAS model's overlapped guard bit)\n", exact, total);
     assert_true(exact > 0);
