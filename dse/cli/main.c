@@ -21,7 +21,7 @@ static const subcommand COMMANDS[] = {
     {"export", cmd_export, "write a stored design as a fold JSON or as DeepBurning-MixQ configs"},
     {"nets", cmd_nets, "list the net zoo, or validate and summarise one net file"},
     {"infer", cmd_infer, "run the bit-accurate model on one input; dump any layer in the reference layout"},
-    {"accuracy", cmd_accuracy, "bit-accurate model on a real data set: mean IoU, agreement with other boxes"},
+    {"accuracy", cmd_accuracy, "bit-accurate model on real data: detection IoU and FPGA agreement, or top-1 vs bits"},
     {"devices", cmd_devices, "list the device zoo (DSP, BRAM18, LUT, FF, clock, DDR)"},
     {"regress", cmd_regress, "run the layer regression on the C model and the RTL (Verilator/SystemC)"},
     {"import", cmd_import, "read an ONNX model into a net JSON and float weights (NPY)"},
