@@ -54,6 +54,11 @@ static void geometry(const layer *l, int *N, int *C, int *K)
     *K = l->op == OP_FC ? 1 : l->k;
 }
 
+size_t inq_packed_words(size_t kernels, int k)
+{
+    return k == 1 ? (kernels + 3) / 4 : kernels * (size_t)k * (size_t)((k + 2) / 3);
+}
+
 static int quantise_layer(const layer *l, const float *w, int levels, inq_layer *q, tf_err *e)
 {
     size_t n = (size_t)l->weights;
@@ -162,7 +167,7 @@ int inq_compress(const net *n, float *const *w, float *const *b, int levels, inq
             tf_errf(e, "%s: %d x %d kernels do not fit the record's 16-bit N/C fields", l->name, N, C);
             goto fail;
         }
-        size_t nk = (size_t)N * C, nw = tf2_pack_codes(NULL, (int)nk, K, NULL);
+        size_t nk = (size_t)N * C, nw = inq_packed_words(nk, K);
         if (nk > INT_MAX) {
             tf_errf(e, "%s: too many kernels", l->name);
             goto fail;
@@ -243,7 +248,7 @@ int inq_read_file(const net *n, const uint8_t *file, size_t len, float **out, tf
             goto fail;
         }
         off += 10;
-        size_t nk = (size_t)N * C, nw = tf2_pack_codes(NULL, (int)nk, K, NULL);
+        size_t nk = (size_t)N * C, nw = inq_packed_words(nk, K);
         if (off + 2 * nw > len)
             goto trunc;
         uint16_t *words = malloc(sizeof *words * (nw ? nw : 1));

@@ -51,6 +51,9 @@ typedef struct inq_result {
 int inq_compress(const net *n, float *const *w, float *const *b, int levels, inq_result *r, tf_err *e);
 void inq_result_free(inq_result *r);
 
+/* 16-bit words that tf2_pack_codes makes of `kernels` k x k kernels. */
+size_t inq_packed_words(size_t kernels, int k);
+
 /* Reads a packed file back: for every compute layer of n, the decoded weights into out[i]
  * (n->layers[i].weights floats, allocated; NULL for other layers). Checks every record header
  * against the net; on failure nothing stays allocated. */

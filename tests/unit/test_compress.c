@@ -71,6 +71,12 @@ static void test_rounding(void **state)
     assert_non_null(strstr(e.msg, "truncated"));
     inq_result_free(&r);
 
+    /* The word count used for records is what tf2_pack_codes writes. */
+    uint8_t codes[7 * 7 * 5];
+    memset(codes, 7, sizeof codes);
+    for (int k = 1; k <= 7; k++)
+        for (int nf = 1; nf <= 5; nf++)
+            assert_int_equal(inq_packed_words((size_t)nf, k), tf2_pack_codes(codes, nf, k, NULL));
     /* 3 levels: exponents -2..0 only. */
     assert_int_equal(inq_compress(&n, wp, NULL, 3, &r, &e), 0);
     assert_int_equal(r.l[0].min_exp, -2);
@@ -136,7 +142,7 @@ static void test_fmnist(void **state)
         assert_int_equal(r.l[i].max_exp, max_exp[k++]);
         assert_true(r.l[i].zeros < r.l[i].n / 10);
         size_t nk = (size_t)l->cout * (l->op == OP_FC ? (size_t)l->cin * l->hin * l->win : (size_t)l->cin);
-        len += 10 + 2 * tf2_pack_codes(NULL, (int)nk, l->op == OP_FC ? 1 : l->k, NULL) + 10 + 4 * (size_t)l->cout;
+        len += 10 + 2 * inq_packed_words(nk, l->op == OP_FC ? 1 : l->k) + 10 + 4 * (size_t)l->cout;
     }
     assert_int_equal(r.file_len, len);
     float **dec = calloc((size_t)m.n.n_layers, sizeof *dec);
