@@ -116,8 +116,9 @@ typedef int (*regress_seq_backend)(cu_job **jobs, int n, void *ctx, char *err, s
 int regress_run_batch(const regress_case *const *cs, int n, const char *shared_dir, regress_seq_backend be,
                       void *ctx, regress_fault fault, int stall_pct, regress_result *rs, tf_err *e);
 
-/* SystemC testbench program with several jobs (tf2sim_rtl_sc JOB RESULT ...). */
-int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, char *err, size_t cap);
+/* SystemC testbench program with several jobs (tf2sim_rtl_sc JOB RESULT ...); with vcd
+ * not NULL the testbench writes a port-level VCD of the whole run there. */
+int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, const char *vcd, char *err, size_t cap);
 
 struct store;
 /* Writes a result row into the `regression` table (created if missing). */

@@ -12,7 +12,7 @@
 
 extern char **environ;
 
-int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, char *err, size_t cap)
+int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, const char *vcd, char *err, size_t cap)
 {
     char dir[] = "/tmp/tf2sim_regress_XXXXXX";
     if (!mkdtemp(dir)) {
@@ -21,24 +21,29 @@ int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, char *err, si
     }
     char log[64];
     snprintf(log, sizeof log, "%s/stderr", dir);
-    char **argv = calloc((size_t)(2 * n + 2), sizeof *argv);
+    char **argv = calloc((size_t)(2 * n + 4), sizeof *argv);
+    char **files = argv ? argv + (vcd ? 3 : 1) : NULL; /* JOB RESULT pairs */
     int rc = -1, made = 0;
     if (!argv) {
         snprintf(err, cap, "out of memory");
         goto out;
     }
     argv[0] = (char *)exe;
+    if (vcd) {
+        argv[1] = (char *)"--vcd";
+        argv[2] = (char *)vcd;
+    }
     for (int i = 0; i < n; i++) {
-        argv[1 + 2 * i] = malloc(64);
-        argv[2 + 2 * i] = malloc(64);
-        if (!argv[1 + 2 * i] || !argv[2 + 2 * i]) {
+        files[2 * i] = malloc(64);
+        files[2 * i + 1] = malloc(64);
+        made = i + 1;
+        if (!files[2 * i] || !files[2 * i + 1]) {
             snprintf(err, cap, "out of memory");
             goto out;
         }
-        snprintf(argv[1 + 2 * i], 64, "%s/job%d", dir, i);
-        snprintf(argv[2 + 2 * i], 64, "%s/result%d", dir, i);
-        made = i + 1;
-        if (cu_job_save(argv[1 + 2 * i], jobs[i], err, cap))
+        snprintf(files[2 * i], 64, "%s/job%d", dir, i);
+        snprintf(files[2 * i + 1], 64, "%s/result%d", dir, i);
+        if (cu_job_save(files[2 * i], jobs[i], err, cap))
             goto out;
     }
     posix_spawn_file_actions_t fa;
@@ -62,17 +67,17 @@ int regress_run_systemc_seq(const char *exe, cu_job **jobs, int n, char *err, si
     } else {
         rc = 0;
         for (int i = 0; i < n && rc == 0; i++)
-            rc = cu_result_load(argv[2 + 2 * i], jobs[i], err, cap);
+            rc = cu_result_load(files[2 * i + 1], jobs[i], err, cap);
     }
     posix_spawn_file_actions_destroy(&fa);
 out:
-    if (argv)
-        for (int i = 0; i < made; i++) {
-            unlink(argv[1 + 2 * i]);
-            unlink(argv[2 + 2 * i]);
-            free(argv[1 + 2 * i]);
-            free(argv[2 + 2 * i]);
-        }
+    if (files)
+        for (int i = 0; i < made; i++)
+            for (int k = 0; k < 2; k++)
+                if (files[2 * i + k]) {
+                    unlink(files[2 * i + k]);
+                    free(files[2 * i + k]);
+                }
     free(argv);
     unlink(log);
     rmdir(dir);
@@ -81,5 +86,5 @@ out:
 
 int regress_run_systemc(const char *exe, cu_job *j, char *err, size_t cap)
 {
-    return regress_run_systemc_seq(exe, &j, 1, err, cap);
+    return regress_run_systemc_seq(exe, &j, 1, NULL, err, cap);
 }

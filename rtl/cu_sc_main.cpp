@@ -1,12 +1,15 @@
 // cu_sc_main.cpp: SystemC testbench of the compute unit: a clock, a reset, the verilated
 // RTL (Verilator --sc) and a testbench thread that plays one layer from a job file.
-//   usage: tf2sim_rtl_sc JOB RESULT [JOB RESULT ...]
+//   usage: tf2sim_rtl_sc [--vcd FILE] JOB RESULT [JOB RESULT ...]
 //          (files from cu_job_save / read by cu_result_load); several jobs run back to back
 //          in one simulation, the next job's filters loading while the current one runs.
 // The thread drives the same cu_drive() sequence as the Verilator shim: inputs change
 // after a rising edge, handshakes are sampled on the falling edge, so both backends see
-// identical stimulus cycle for cycle.
+// identical stimulus cycle for cycle. --vcd writes the testbench's view (clock, reset,
+// every port of the compute unit) as a SystemC VCD trace of the whole run.
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <vector>
 #include <systemc.h>
 
@@ -90,6 +93,19 @@ SC_MODULE(CuTestbench) {
     uint64_t cycles_() const { return cycles.read(); }
 
     void run();
+
+    void trace(sc_trace_file *tf)
+    {
+        sc_trace(tf, clk, "clk"); sc_trace(tf, rst, "rst"); sc_trace(tf, start, "start");
+        sc_trace(tf, in_valid, "in_valid"); sc_trace(tf, in_ready, "in_ready"); sc_trace(tf, in_data, "in_data");
+        sc_trace(tf, wld_valid, "wld_valid"); sc_trace(tf, wld_addr, "wld_addr"); sc_trace(tf, wld_pe, "wld_pe");
+        sc_trace(tf, wld_data, "wld_data"); sc_trace(tf, bld_valid, "bld_valid"); sc_trace(tf, bld_addr, "bld_addr");
+        sc_trace(tf, bld_pe, "bld_pe"); sc_trace(tf, bld_inc, "bld_inc"); sc_trace(tf, bld_bias, "bld_bias");
+        sc_trace(tf, out_valid, "out_valid"); sc_trace(tf, out_ready, "out_ready"); sc_trace(tf, out_data, "out_data");
+        sc_trace(tf, busy, "busy"); sc_trace(tf, sched_busy, "sched_busy"); sc_trace(tf, cycles, "cycles");
+        sc_trace(tf, cfg_h, "cfg_h"); sc_trace(tf, cfg_w, "cfg_w"); sc_trace(tf, cfg_k, "cfg_k");
+        sc_trace(tf, cfg_nf, "cfg_nf"); sc_trace(tf, cfg_nr, "cfg_nr");
+    }
 };
 
 // cu_drive calls in_ready()/out_valid()/out_data()/cycles(); those names are signals here.
@@ -119,8 +135,14 @@ void CuTestbench::run()
 
 int sc_main(int argc, char **argv)
 {
+    const char *vcd = nullptr;
+    if (argc >= 3 && std::strcmp(argv[1], "--vcd") == 0) {
+        vcd = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 3 || (argc - 1) % 2) {
-        fprintf(stderr, "usage: tf2sim_rtl_sc JOB RESULT [JOB RESULT ...]\n");
+        fprintf(stderr, "usage: tf2sim_rtl_sc [--vcd FILE] JOB RESULT [JOB RESULT ...]\n");
         return 2;
     }
     char err[512];
@@ -140,8 +162,19 @@ int sc_main(int argc, char **argv)
     CuTestbench tb("tb");
     tb.jobs = ptrs.data();
     tb.n_jobs = n;
+    sc_trace_file *tf = nullptr;
+    if (vcd) {
+        std::string base(vcd);
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0)
+            base.resize(base.size() - 4); // SystemC appends .vcd
+        tf = sc_create_vcd_trace_file(base.c_str());
+        tf->set_time_unit(1, SC_NS);
+        tb.trace(tf);
+    }
     sc_start();
     tb.dut.final();
+    if (tf)
+        sc_close_vcd_trace_file(tf);
     if (tb.rc) {
         fprintf(stderr, "tf2sim_rtl_sc: %s\n", tb.err);
         rc = 1;

@@ -16,8 +16,9 @@ static const char HELP[] =
     "  + the RTL's 6-edge output pipeline vs the RTL's counter; a case fails beyond 1%).\n"
     "  --backend B        verilator (default) or systemc (the tf2sim_rtl_sc testbench)\n"
     "  --case NAMES       only these cases (see --list)\n"
-    "  --trace            write regress_<case>.vcd (Verilator) of the first --trace-cycles\n"
-    "                     cycles after start (default 2000)\n"
+    "  --trace            write regress_<case>.vcd: Verilator, every signal of the first\n"
+    "                     --trace-cycles cycles after start (default 2000); SystemC, the\n"
+    "                     testbench's ports over the whole run\n"
     "  --stall PCT        back-pressure test: input not valid and output not ready on PCT%\n"
     "                     of the cycles; outputs must stay equal, cycles only >= the C model\n"
     "  --back-to-back     run the cases as one layer sequence on one RTL instance: each\n"
@@ -76,16 +77,18 @@ static const char *sc_exe(void)
     return s && *s ? s : TF2SIM_RTL_SC_EXE;
 }
 
-static int run_systemc(cu_job *j, void *ctx, char *err, size_t cap)
-{
-    (void)ctx;
-    return regress_run_systemc(sc_exe(), j, err, cap);
-}
-
 static int run_systemc_seq(cu_job **jobs, int n, void *ctx, char *err, size_t cap)
 {
-    (void)ctx;
-    return regress_run_systemc_seq(sc_exe(), jobs, n, err, cap);
+    vl_ctx *v = ctx;
+    char path[REGRESS_NAME_MAX + 32];
+    if (v->trace)
+        snprintf(path, sizeof path, "regress_%s.vcd", v->case_name);
+    return regress_run_systemc_seq(sc_exe(), jobs, n, v->trace ? path : NULL, err, cap);
+}
+
+static int run_systemc(cu_job *j, void *ctx, char *err, size_t cap)
+{
+    return run_systemc_seq(&j, 1, ctx, err, cap);
 }
 #endif
 
@@ -144,8 +147,6 @@ int cmd_regress(int argc, char **argv)
         return cli_failf("regress: unexpected argument '%s'", argv[optind]);
     if (strcmp(backend, "verilator") != 0 && strcmp(backend, "systemc") != 0)
         return cli_failf("--backend: '%s' is not one of verilator, systemc", backend);
-    if (trace && strcmp(backend, "verilator") != 0)
-        return cli_failf("--trace: tracing is available with --backend verilator only");
 
     /* which cases */
     int n_all = regress_case_count(), n_sel = 0;

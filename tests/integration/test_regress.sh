@@ -81,6 +81,9 @@ done
 # a VCD window
 "$tf2sim" regress --case k3_s1_w4a4 --trace --trace-cycles 100 > /dev/null
 [ -s regress_k3_s1_w4a4.vcd ] && grep -q "scheduler\|u_sched" regress_k3_s1_w4a4.vcd
+rm regress_k3_s1_w4a4.vcd
+"$tf2sim" regress --backend systemc --case k3_s1_w4a4 --trace > /dev/null
+[ -s regress_k3_s1_w4a4.vcd ] && grep -q "out_valid" regress_k3_s1_w4a4.vcd
 
 # deliberately wrong cases must fail, with exit status 1 and the reason on stderr
 for be in verilator systemc; do
