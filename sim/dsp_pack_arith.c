@@ -223,3 +223,29 @@ int dsp_pack_from_search(dsp_kind dk, int wbits, int abits, int k, int n_acc, ds
         }
     return best > 0 ? 1 : -1;
 }
+
+void dsp_fp_correlate(const dsp_pack_cfg *c, int channels, const int *w, const int *const *x, int n_out,
+                      int64_t *out)
+{
+    const int K = c->kp, NP = c->np, nf = dsp_pack_nfields(c), n_in = n_out + K - 1;
+    int wr[DSP_PACK_MAX], xs[DSP_PACK_MAX];
+    int64_t f[DSP_PACK_FIELDS];
+    memset(out, 0, sizeof *out * (size_t)n_out);
+    for (int q = 0; q < n_in; q += NP)
+        for (int c0 = 0; c0 < channels; c0 += c->n_acc) {
+            int64_t p = 0;
+            for (int ch = c0; ch < channels && ch < c0 + c->n_acc; ch++) {
+                for (int i = 0; i < K; i++)
+                    wr[i] = w[ch * K + (K - 1 - i)];
+                for (int j = 0; j < NP; j++)
+                    xs[j] = q + j < n_in ? x[ch][q + j] : 0;
+                p = dsp_pack_mac(c, p, dsp_pack_weights(c, wr), dsp_pack_acts(c, xs));
+            }
+            dsp_pack_extract(c, p, f);
+            for (int m = 0; m < nf; m++) {
+                int t = q + m - (K - 1);
+                if (t >= 0 && t < n_out)
+                    out[t] += f[m];
+            }
+        }
+}

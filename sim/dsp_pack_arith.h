@@ -70,4 +70,13 @@ void dsp_pack_reference(const dsp_pack_cfg *c, const int *w, const int *x, int64
 /* Packed path end to end: pack each of the n_acc operand sets, MAC, extract. */
 void dsp_pack_compute(const dsp_pack_cfg *c, const int *w, const int *x, int64_t *fields);
 
+/* One output row of a K-tap correlation summed over channels, the way a filter-packed DSP
+ * array computes it (iSmart conv2d_DSPopt): out[t] = sum_c sum_kx w[c][kx] * x[c][t + kx],
+ * t in [0, n_out). Each multiply takes one channel's K = c->kp weights (reversed on the port)
+ * and c->np consecutive pixels; c->n_acc channels are summed in P before the fields are
+ * split; field m of the block starting at pixel q is a partial sum of output q + m - (K-1).
+ * x[c] holds n_out + K - 1 (already padded) pixels. out is overwritten. */
+void dsp_fp_correlate(const dsp_pack_cfg *c, int channels, const int *w, const int *const *x, int n_out,
+                      int64_t *out);
+
 #endif

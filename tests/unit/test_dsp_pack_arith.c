@@ -250,6 +250,45 @@ static void test_rejects_and_fp_search(void **s)
     assert_true(exact > 0);
 }
 
+/* A packed row correlation equals the plain one for every exact configuration tried. */
+static void test_fp_correlate(void **s)
+{
+    (void)s;
+    int checked = 0;
+    for (int K = 1; K <= 5; K++)
+        for (int np = 1; np <= 3; np++)
+            for (int acc = 1; acc <= 8; acc *= 2) {
+                dsp_pack_cfg c = {.wport = 27, .aport = 18, .pbits = 48, .wbits = 3, .abits = 3, .kp = K,
+                                  .np = np, .n_acc = acc, .mode = DSP_PACK_FP};
+                int g = dsp_pack_min_gb(&c);
+                if (g == -999)
+                    continue;
+                c.gb = g;
+                enum { C = 11, N = 17 };
+                int w[C * 5], rows[C][N + 4];
+                const int *xr[C];
+                for (int i = 0; i < C * K; i++)
+                    w[i] = pick(wlo(&c), whi(&c));
+                for (int ch = 0; ch < C; ch++) {
+                    for (int j = 0; j < N + K - 1; j++)
+                        rows[ch][j] = pick(0, xhi(&c));
+                    xr[ch] = rows[ch];
+                }
+                int64_t out[N];
+                dsp_fp_correlate(&c, C, w, xr, N, out);
+                for (int t = 0; t < N; t++) {
+                    int64_t ref = 0;
+                    for (int ch = 0; ch < C; ch++)
+                        for (int kx = 0; kx < K; kx++)
+                            ref += (int64_t)w[ch * K + kx] * rows[ch][t + kx];
+                    assert_int_equal(out[t], ref);
+                }
+                checked++;
+            }
+    print_message("packed row correlation: %d (K, Np, accumulation) configurations exact\n", checked);
+    assert_true(checked > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_filter_packing_all),
         cmocka_unit_test(test_kernel_packing_all),
         cmocka_unit_test(test_rejects_and_fp_search),
+        cmocka_unit_test(test_fp_correlate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

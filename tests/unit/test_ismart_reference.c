@@ -16,6 +16,7 @@
 
 #include "infer.h"
 #include "net.h"
+#include "dsp_pack_arith.h"
 #include "numerics_mixq.h"
 #include "tensor.h"
 #include "weights_ismart.h"
@@ -228,13 +229,80 @@ static void test_pools(void **s)
     }
 }
 
+/* iSmart's DSP packing on the real layers: 3 weights of a kernel row x 2 pixels per 27x18
+ * multiply at 11-bit spacing (gb 3), 4 channels summed in P before the fields are split.
+ * Every accumulator of conv1..conv7 on the reference inputs equals the plain sum. */
+static void test_dsp_packed_layers(void **s)
+{
+    (void)s;
+    dsp_pack_cfg c = {.wport = 27, .aport = 18, .pbits = 48, .wbits = 4, .abits = 4, .kp = 3, .np = 2, .gb = 3,
+                      .n_acc = 4, .mode = DSP_PACK_FP};
+    tf_err e;
+    assert_int_equal(dsp_pack_check(&c, &e), 0);
+    static const char *const names[] = {"conv1", "conv2", "conv3", "conv4", "conv5", "conv6", "conv7"};
+    static const char *const inputs[] = {"conv1_in.bin", "conv2_in.bin", "conv3_in.bin", "conv4_in.bin",
+                                         "conv5_in.bin", "conv5_out.bin", NULL};
+    tensor prev = {0};
+    for (int li = 0; li < 7; li++) {
+        int i = layer_idx(names[li]);
+        const layer *l = &g_net.layers[i];
+        tensor in = {0}, acc = {0}, q = {0};
+        if (inputs[li])
+            load_ref(&in, inputs[li], l->cin, l->hin, l->win, 15.0);
+        else
+            tensor_copy(&in, &prev, &e); /* conv7 takes the model's conv6 output */
+        assert_int_equal(mixq_conv_acc(l, &in, g_w.l[i].w, &acc, &e), 0);
+        int W = l->win, C = l->cin;
+        int *rows = calloc((size_t)C * (W + 2), sizeof *rows), *wk = malloc(sizeof *wk * (size_t)C * 3);
+        const int **xr = malloc(sizeof *xr * (size_t)C);
+        int64_t *part = malloc(sizeof *part * (size_t)W), *sum = malloc(sizeof *sum * (size_t)W);
+        long bad = 0;
+        for (int o = 0; o < l->cout; o++)
+            for (int y = 0; y < l->hout; y++) {
+                memset(sum, 0, sizeof *sum * (size_t)W);
+                for (int ky = 0; ky < 3; ky++) {
+                    int iy = y - 1 + ky;
+                    if (iy < 0 || iy >= l->hin)
+                        continue;
+                    for (int ch = 0; ch < C; ch++) {
+                        int *r = rows + (size_t)ch * (W + 2);
+                        r[0] = r[W + 1] = 0; /* zero padding */
+                        for (int x = 0; x < W; x++)
+                            r[x + 1] = *tensor_at(&in, ch, iy, x);
+                        xr[ch] = r;
+                        for (int kx = 0; kx < 3; kx++)
+                            wk[ch * 3 + kx] = g_w.l[i].w[(((size_t)o * C + ch) * 3 + ky) * 3 + kx];
+                    }
+                    dsp_fp_correlate(&c, C, wk, xr, W, part);
+                    for (int x = 0; x < W; x++)
+                        sum[x] += part[x];
+                }
+                for (int x = 0; x < W; x++)
+                    bad += sum[x] != *tensor_at(&acc, o, y, x);
+            }
+        print_message("%-28s %8zu accumulators, packed != plain: %ld\n", names[li], tensor_size(&acc), bad);
+        assert_int_equal(bad, 0);
+        if (li == 5) { /* keep conv6's output for conv7 */
+            const tensor *ins[1] = {&in};
+            if (mixq_layer_forward(&g_net, &g_w, i, ins, &q, &e))
+                fail_msg("%s", e.msg);
+            tensor_free(&prev);
+            prev = q;
+            q.d = NULL;
+        }
+        free(rows), free(wk), free(xr), free(part), free(sum);
+        tensor_free(&in), tensor_free(&acc), tensor_free(&q);
+    }
+    tensor_free(&prev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv0),       cmocka_unit_test(test_conv1),     cmocka_unit_test(test_conv1_raw),
         cmocka_unit_test(test_conv2),       cmocka_unit_test(test_conv3),     cmocka_unit_test(test_conv4),
         cmocka_unit_test(test_conv5),       cmocka_unit_test(test_conv6_conv7), cmocka_unit_test(test_head),
-        cmocka_unit_test(test_pools),
+        cmocka_unit_test(test_pools),       cmocka_unit_test(test_dsp_packed_layers),
     };
     return cmocka_run_group_tests_name("ismart_reference", tests, setup, teardown);
 }
