@@ -119,6 +119,23 @@ grep -q '^#3876$' eng.vcd        # the input reader finishes, the filter preload
 "$tf2sim" sim --net ultranet --fold ultranet_ismart --trace df.vcd --trace-window 1000:2000 --db none > /dev/null
 grep -q '^#1000$' df.vcd
 ! grep -q '^#2001$' df.vcd
+python3 - eng.vcd df.vcd <<'PY'
+import sys
+for path in sys.argv[1:]:   # well-formed: declared ids only, times strictly increasing
+    ids, last, body = set(), -1, False
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("$var"):
+            ids.add(line.split()[3])
+        elif line.startswith("$enddefinitions"):
+            body = True
+        elif body and line.startswith("#"):
+            t = int(line[1:]); assert t > last, (path, t, last); last = t
+        elif body and line and not line.startswith("$"):
+            code = line.split()[1] if line[0] == "b" else line[1:]
+            assert code in ids, (path, line)
+    assert ids and last >= 0, path
+PY
 # tf2sim sweep re-checks its best designs with the cycle-level model and stores the result
 "$tf2sim" sweep --net ultranet --dsp 360 --db sweep.db --out . --format json > sweep.json
 python3 - sweep.json sweep.db <<'PY'
