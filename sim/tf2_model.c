@@ -39,7 +39,7 @@ int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const u
     double **mn = calloc((size_t)L, sizeof *mn), **mx = calloc((size_t)L, sizeof *mx);
     ftensor in = {0};
     ftensor *outs = calloc((size_t)L, sizeof *outs);
-    double in_min = 0, in_max = 0;
+    double in_min[64] = {0}, in_max[64] = {0}; /* per input channel (up to 64 tracked) */
     int rc = -1;
     if (!m->l || !qw.l || !mn || !mx || !outs || ftensor_alloc(&in, n->in_c, n->in_h, n->in_w, e)) {
         tf_errf(e, "out of memory");
@@ -74,9 +74,11 @@ int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const u
     }
     for (int k = 0; k < n_calib; k++) {
         const uint8_t *pix = calib + (size_t)k * ftensor_size(&in);
+        size_t in_plane = (size_t)n->in_h * n->in_w;
         for (size_t j = 0; j < ftensor_size(&in); j++) {
             in.d[j] = pix[j] / 255.0f;
-            in_max = fmax(in_max, in.d[j]);
+            size_t ch = j / in_plane < 64 ? j / in_plane : 63;
+            in_max[ch] = fmax(in_max[ch], in.d[j]);
         }
         if (float_forward(n, &qw, &in, outs, 1, e))
             goto out;
@@ -91,9 +93,12 @@ int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const u
                 }
         }
     }
-    m->q_in = tf2_q_channel(in_min, in_max);
-    if (m->q_in == INT_MIN)
-        m->q_in = 0;
+    /* The input's Q file entries are per channel (with the layer clamp); the host uses q[0]. */
+    {
+        int nin = n->in_c < 64 ? n->in_c : 64, qin[64];
+        tf2_q_layer(in_min, in_max, nin, qin);
+        m->q_in = qin[0] == INT_MIN ? 0 : qin[0];
+    }
     for (int i = 0; i < L; i++) {
         const layer *l = &n->layers[i];
         if (layer_is_compute(l)) {
