@@ -68,7 +68,8 @@ int mixq_layer_forward(const net *n, const mixq_weights *w, int i, const tensor 
         int bits[LAYER_MAX_INPUTS];
         for (int k = 0; k < l->n_inputs; k++)
             bits[k] = in_bits_of(n, l->inputs[k]);
-        rc = mixq_concat(ins, bits, l->n_inputs, net_out_bits(n, i), out, e);
+        rc = mixq_concat(ins, bits, w && i < w->n_layers ? w->l[i].concat_ratio : NULL, l->n_inputs, net_out_bits(n, i),
+                         out, e);
         break;
     }
     default:

@@ -1,6 +1,7 @@
 /* numerics_mixq.c: MixQ integer layer arithmetic (see numerics_mixq.h). */
 #include "numerics_mixq.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,7 +226,8 @@ int mixq_reorg(const layer *l, const tensor *in, tensor *out, tf_err *e)
     return 0;
 }
 
-int mixq_concat(const tensor *const *ins, const int *in_bits, int n, int out_bits, tensor *out, tf_err *e)
+int mixq_concat(const tensor *const *ins, const int *in_bits, const double *ratio, int n, int out_bits, tensor *out,
+                tf_err *e)
 {
     if (n < 1)
         return tf_errf(e, "concat: no inputs");
@@ -242,8 +244,14 @@ int mixq_concat(const tensor *const *ins, const int *in_bits, int n, int out_bit
     for (int k = 0; k < n; k++) {
         size_t m = tensor_size(ins[k]);
         int sh = out_bits - in_bits[k];
+        int32_t omax = out_bits >= 31 ? INT32_MAX : (int32_t)((1u << out_bits) - 1);
         for (size_t i = 0; i < m; i++) {
             int32_t v = ins[k]->d[i];
+            if (ratio) {
+                double r = nearbyint((double)v * ratio[k]);
+                dst[i] = r < 0 ? 0 : (r > omax ? omax : (int32_t)r);
+                continue;
+            }
             if (sh > 0)
                 v = (int32_t)((uint32_t)v << sh);
             else if (sh < 0)

@@ -43,9 +43,13 @@ int mixq_add_bias(tensor *t, const int64_t *bias, tf_err *e);
 int mixq_maxpool(const layer *l, const tensor *in, tensor *out, tf_err *e);
 /* Space-to-depth by l->stride: out[(dy*s+dx)*C + c][y][x] = in[c][y*s+dy][x*s+dx]. */
 int mixq_reorg(const layer *l, const tensor *in, tensor *out, tf_err *e);
-/* Channel concat. Inputs whose codes have fewer bits than `out_bits` are shifted left by
- * the difference so all parts share one scale (an input with more bits is shifted right,
- * rounding half up). in_bits[k] gives each input's code width. */
-int mixq_concat(const tensor *const *ins, const int *in_bits, int n, int out_bits, tensor *out, tf_err *e);
+/* Channel concat with scale alignment. With ratio given (per input: its code step divided by
+ * the output's step), each input is rescaled as APN's simulate_hw does for the bypass
+ * branch: code' = round(code * ratio) (half to even), clipped to [0, 2^out_bits - 1].
+ * Without (ratio NULL: no step information, e.g. an integer-only weight set), inputs whose
+ * codes have fewer bits than out_bits are shifted left by the difference (more bits: shifted
+ * right, rounding half up); in_bits[k] gives each input's code width. */
+int mixq_concat(const tensor *const *ins, const int *in_bits, const double *ratio, int n, int out_bits, tensor *out,
+                tf_err *e);
 
 #endif

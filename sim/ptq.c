@@ -185,6 +185,21 @@ int ptq_build(ptq_model *m, const net *n, const float_weights *fw, const uint8_t
                 tf_errf(e, "%s: op %s is not supported by post-training quantisation", l->name, op_name(l->op));
                 goto out;
             }
+            if (l->op == OP_CONCAT) { /* the coarsest input step; the others are rescaled to it */
+                double so = 0;
+                for (int k = 0; k < l->n_inputs; k++) {
+                    double sk = l->inputs[k] < 0 ? in_scale : m->act_scale[l->inputs[k]];
+                    so = sk > so ? sk : so;
+                }
+                m->act_scale[i] = so;
+                m->w.l[i].concat_ratio = malloc(sizeof(double) * (size_t)l->n_inputs);
+                if (!m->w.l[i].concat_ratio) {
+                    tf_errf(e, "out of memory");
+                    goto out;
+                }
+                for (int k = 0; k < l->n_inputs; k++)
+                    m->w.l[i].concat_ratio[k] = (l->inputs[k] < 0 ? in_scale : m->act_scale[l->inputs[k]]) / so;
+            }
             continue;
         }
         int ob = net_out_bits(n, i);

@@ -16,6 +16,7 @@ void mixq_weights_free(mixq_weights *mw)
             free(mw->l[i].w);
             free(mw->l[i].inc);
             free(mw->l[i].bias);
+            free(mw->l[i].concat_ratio);
         }
     free(mw->l);
     mw->l = NULL;

@@ -22,6 +22,7 @@ typedef struct mixq_layer_w {
     size_t n_w;
     int64_t *inc, *bias; /* bn layers: both [cout]; raw head: inc NULL, bias [cout] or NULL */
     int wbits;           /* effective weight width */
+    double *concat_ratio; /* concat layers: per input, its code step / the output's (NULL: align by bits) */
 } mixq_layer_w;
 
 typedef struct mixq_weights {

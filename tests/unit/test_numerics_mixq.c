@@ -171,13 +171,22 @@ static void test_pool_reorg_concat(void **st)
     p.d[0] = 3, p.d[1] = 1, q.d[0] = 9, q.d[1] = 15, z.d[0] = 200, z.d[1] = 7;
     const tensor *ins[3] = {&p, &q, &z};
     int bits[3] = {2, 4, 8};
-    assert_int_equal(mixq_concat(ins, bits, 3, 4, &cat, &e), 0);
+    assert_int_equal(mixq_concat(ins, bits, NULL, 3, 4, &cat, &e), 0);
     assert_int_equal(cat.c, 3);
     assert_int_equal(cat.d[0], 12);
     assert_int_equal(cat.d[1], 4);
     assert_int_equal(cat.d[2], 9);
     assert_int_equal(cat.d[4], (200 + 8) >> 4);
     assert_int_equal(cat.d[5], 0);
+    /* with step ratios (APN bypass): round(code * ratio), clipped to the output's range */
+    double ratio[3] = {2.5, 1.0, 0.1};
+    int bits4[3] = {4, 4, 4};
+    assert_int_equal(mixq_concat(ins, bits4, ratio, 3, 4, &cat, &e), 0);
+    assert_int_equal(cat.d[0], 8);   /* 3 * 2.5 = 7.5 -> 8 (half to even) */
+    assert_int_equal(cat.d[1], 2);   /* 2.5 -> 2 */
+    assert_int_equal(cat.d[3], 15);
+    assert_int_equal(cat.d[4], 15);  /* 20 clipped */
+    assert_int_equal(cat.d[5], 1);   /* 0.7 -> 1 */
     tensor_free(&in), tensor_free(&out), tensor_free(&a), tensor_free(&ro);
     tensor_free(&p), tensor_free(&q), tensor_free(&z), tensor_free(&cat);
 }
