@@ -477,3 +477,45 @@ int regress_run_batch(const regress_case *const *cs, int n, const char *shared_d
     free(jobs);
     return 0;
 }
+
+/* Constrained-random layer: any geometry, folding, bits and mode the instance takes. */
+int regress_random_case(uint32_t seed, int index, regress_case *c)
+{
+    uint32_t s = (seed * 2654435761u) ^ ((uint32_t)index * 40503u + 0x9e3779b9u);
+    if (!s)
+        s = 1;
+    for (int tries = 0; tries < 1000; tries++) {
+        memset(c, 0, sizeof *c);
+        snprintf(c->name, sizeof c->name, "rand_%u_%d", seed, index);
+        cu_layer *l = &c->l;
+        static const int ks[3] = {1, 3, 5};
+        l->k = ks[rng_range(&s, 0, 2)];
+        l->stride = rng_range(&s, 1, 2);
+        l->pad = rng_range(&s, 0, l->k / 2);
+        l->depthwise = rng_range(&s, 0, 4) == 0;
+        l->pe = rng_range(&s, 1, CU_PE_MAX);
+        l->simd = l->depthwise ? 1 : rng_range(&s, 1, CU_SIMD_MAX);
+        int lin = l->depthwise ? l->pe : l->simd;
+        l->cin = lin * rng_range(&s, 1, 32 / lin > 1 ? 32 / lin : 1);
+        l->cout = l->depthwise ? l->cin : l->pe * rng_range(&s, 1, 24 / l->pe > 1 ? 24 / l->pe : 1);
+        if (l->depthwise && l->cout % l->pe)
+            continue;
+        int lo = l->k - 2 * l->pad > 1 ? l->k - 2 * l->pad : 1;
+        l->h = rng_range(&s, lo, 12);
+        l->w = rng_range(&s, lo, 16);
+        l->sac = rng_range(&s, 0, 4) == 0;
+        c->wbits = l->sac ? 8 : rng_range(&s, 2, 8);
+        c->abits = rng_range(&s, 2, l->sac ? 7 : 8);
+        l->pack = !l->sac && !l->depthwise && rng_range(&s, 0, 2) == 0;
+        l->requant = rng_range(&s, 0, 4) != 0;
+        l->relu = !l->requant && rng_range(&s, 0, 1);
+        l->obit = c->abits;
+        c->src = RG_RANDOM;
+        c->seed = seed + (uint32_t)index;
+        c->lshift = rng_range(&s, 0, 4);
+        char err[128];
+        if (cu_layer_derive(l, err, sizeof err) == 0)
+            return 0;
+    }
+    return -1;
+}

@@ -50,6 +50,10 @@ typedef struct regress_case {
 int regress_case_count(void);
 const regress_case *regress_case_at(int i);
 int regress_case_find(const char *name); /* index or -1 */
+/* The index-th constrained-random case of a seed: kernel 1/3/5, stride, padding,
+ * depthwise, PE 1..8, SIMD 1..16, channels, size, bits 2..8, MAC/SAC, packing,
+ * requant or raw; always legal for the instance. 0, or -1 if none found. */
+int regress_random_case(uint32_t seed, int index, regress_case *c);
 
 /* Registers between the last control word and the hand-over of the last output word:
  * RAM read, PE array, accumulator, BN multiply, clip (rtl/compute_unit.v), + 1 edge. */

@@ -44,7 +44,7 @@ module pe_array #(
     localparam HAS_PACK = HAS_MAC && (PACK != 0) && (PE > 1);
     localparam S        = WBITS + ABITS + 1;   // packed field width
     localparam MW       = WBITS + ABITS + 1;   // exact product width
-    localparam PWW      = S + WBITS;           // packed weight width
+    localparam PWW      = S + WBITS + 1;       // packed weight width ((w1 << S) + w0 needs a sign bit more)
     localparam PPW      = PWW + ABITS + 1;     // packed product width
 
     wire use_sac  = (MODE == 1) || ((MODE == 2) && cfg_mode);
@@ -103,8 +103,8 @@ module pe_array #(
                     end
                     if (PAIRED) begin : g_pack
                         // x * ((w1 << S) + w0): low field x*w0, high field x*w1
-                        wire signed [PWW-1:0] pw = ($signed({{S{w1[WBITS-1]}}, w1}) <<< S)
-                                                 + $signed({{S{w0[WBITS-1]}}, w0});
+                        wire signed [PWW-1:0] pw = ($signed({{(PWW-WBITS){w1[WBITS-1]}}, w1}) <<< S)
+                                                 + $signed({{(PWW-WBITS){w0[WBITS-1]}}, w0});
                         wire signed [PPW-1:0] prod = pw * $signed({1'b0, a0});
                         wire signed [S-1:0] lo = prod[S-1:0];
                         // prod = hi * 2^S + lo (lo signed), so hi = floor(prod / 2^S) + sign(lo)

@@ -10,7 +10,7 @@
 static const char HELP[] =
     "usage: tf2sim regress [--backend verilator|systemc] [--case NAME[,NAME...]] [--trace]\n"
     "                      [--trace-cycles N] [--stall PCT] [--back-to-back] [--db FILE]\n"
-    "                      [--format table|json] [--list]\n"
+    "                      [--random N [--seed S]] [--format table|json] [--list]\n"
     "  Runs each layer case on the C side (bit-accurate numerics, the cycle-level model) and\n"
     "  on the RTL compute unit; compares the outputs bit for bit and the cycle counts (C model\n"
     "  + the RTL's 6-edge output pipeline vs the RTL's counter; a case fails beyond 1%).\n"
@@ -19,6 +19,9 @@ static const char HELP[] =
     "  --trace            write regress_<case>.vcd: Verilator, every signal of the first\n"
     "                     --trace-cycles cycles after start (default 2000); SystemC, the\n"
     "                     testbench's ports over the whole run\n"
+    "  --random N         N constrained-random layers (kernel, stride, pad, depthwise, SIMD,\n"
+    "                     PE, channels, size, bits 2..8, MAC/SAC, packing, requant/raw)\n"
+    "                     instead of the built-in matrix; --seed S (default 1) picks them\n"
     "  --stall PCT        back-pressure test: input not valid and output not ready on PCT%\n"
     "                     of the cycles; outputs must stay equal, cycles only >= the C model\n"
     "  --back-to-back     run the cases as one layer sequence on one RTL instance: each\n"
@@ -104,11 +107,12 @@ int cmd_regress(int argc, char **argv)
                                          {"trace", no_argument, 0, 't'},         {"trace-cycles", required_argument, 0, 'T'},
                                          {"db", required_argument, 0, 'd'},      {"format", required_argument, 0, 'f'},
                                          {"list", no_argument, 0, 'l'},          {"stall", required_argument, 0, 's'},
-                                         {"back-to-back", no_argument, 0, 'B'},          {"inject-fault", required_argument, 0, 'i'},
+                                         {"back-to-back", no_argument, 0, 'B'},
+                                         {"random", required_argument, 0, 'R'}, {"seed", required_argument, 0, 'S'},          {"inject-fault", required_argument, 0, 'i'},
                                          {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *backend = "verilator", *cases = NULL, *db = NULL;
     bool trace = false, list = false, b2b = false;
-    long trace_cycles = 2000, stall = 0;
+    long trace_cycles = 2000, stall = 0, n_random = 0, seed = 1;
     out_format fmt = FMT_TABLE;
     regress_fault fault = RG_FAULT_NONE;
     tf_err e;
@@ -134,6 +138,14 @@ int cmd_regress(int argc, char **argv)
             break;
         case 'l': list = true; break;
         case 'B': b2b = true; break;
+        case 'R':
+            if (cli_parse_long("--random", optarg, 1, 100000, &n_random, &e))
+                return cli_fail(&e);
+            break;
+        case 'S':
+            if (cli_parse_long("--seed", optarg, 0, 4294967295L, &seed, &e))
+                return cli_fail(&e);
+            break;
         case 'i':
             if (strcmp(optarg, "output") == 0) fault = RG_FAULT_OUTPUT;
             else if (strcmp(optarg, "cycles") == 0) fault = RG_FAULT_CYCLES;
@@ -148,12 +160,21 @@ int cmd_regress(int argc, char **argv)
     if (strcmp(backend, "verilator") != 0 && strcmp(backend, "systemc") != 0)
         return cli_failf("--backend: '%s' is not one of verilator, systemc", backend);
 
-    /* which cases */
+    /* which cases: built-in (all, or --case) or constrained-random (--random) */
     int n_all = regress_case_count(), n_sel = 0;
-    int *sel = malloc((size_t)n_all * sizeof *sel);
+    int cap_sel = n_random > n_all ? (int)n_random : n_all;
+    regress_case *sel = calloc((size_t)cap_sel, sizeof *sel);
     if (!sel)
         return cli_failf("out of memory");
-    if (cases) {
+    if (n_random) {
+        if (cases) {
+            free(sel);
+            return cli_failf("regress: give --case or --random, not both");
+        }
+        for (int i = 0; i < n_random; i++)
+            if (regress_random_case((uint32_t)seed, i, &sel[n_sel]) == 0)
+                n_sel++;
+    } else if (cases) {
         char *dup = strdup(cases), *save = NULL;
         for (char *tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             int i = regress_case_find(tok);
@@ -164,16 +185,16 @@ int cmd_regress(int argc, char **argv)
                 return rc;
             }
             if (n_sel < n_all)
-                sel[n_sel++] = i;
+                sel[n_sel++] = *regress_case_at(i);
         }
         free(dup);
     } else {
         for (int i = 0; i < n_all; i++)
-            sel[n_sel++] = i;
+            sel[n_sel++] = *regress_case_at(i);
     }
     if (list) {
         for (int i = 0; i < n_sel; i++) {
-            const regress_case *rc = regress_case_at(sel[i]);
+            const regress_case *rc = &sel[i];
             char d[96];
             layer_desc(&rc->l, d, sizeof d);
             printf("%-18s %s  SIMD %d PE %d  w%da%d %s%s\n", rc->name, d, rc->l.simd, rc->l.pe, rc->wbits, rc->abits,
@@ -233,7 +254,7 @@ int cmd_regress(int argc, char **argv)
             return cli_failf("out of memory");
         }
         for (int k = 0; k < n_sel; k++)
-            cs[k] = regress_case_at(sel[k]);
+            cs[k] = &sel[k];
         vctx.case_name = "seq";
         regress_seq_backend sbe = strcmp(backend, "systemc") == 0 ? run_systemc_seq : run_verilator_seq;
         int brc = regress_run_batch(cs, n_sel, shared_dir(), sbe, &vctx, fault, (int)stall, batch, &e);
@@ -250,7 +271,7 @@ int cmd_regress(int argc, char **argv)
         }
     }
     for (int k = 0; k < n_sel; k++) {
-        const regress_case *rc = regress_case_at(sel[k]);
+        const regress_case *rc = &sel[k];
         regress_result r;
         vctx.case_name = rc->name;
         if (batch) {
