@@ -210,6 +210,7 @@ int cmd_regress(int argc, char **argv)
     (void)fault;
     (void)stall;
     (void)b2b;
+    (void)trace;
     fprintf(stderr, "tf2sim: regress: this tf2sim was built without the RTL (configure with -DTF2SIM_RTL=ON)\n");
     return 2;
 #else
