@@ -63,6 +63,7 @@ static void check_consumers(const net *n, int i, int from, char *why, size_t cap
         case OP_MAXPOOL:
         case OP_AVGPOOL:
         case OP_GAP:
+        case OP_CONCAT: /* the cut channels sit at this input's offset in the concat */
             check_consumers(n, j, from, why, cap);
             break;
         case OP_CONV:
@@ -71,9 +72,12 @@ static void check_consumers(const net *n, int i, int from, char *why, size_t cap
             break;
         case OP_FC:
             break;
+        case OP_ADD:
+            snprintf(why, cap, "it feeds add layer '%s' (the other operands would need the same cut; not handled)",
+                     c->name);
+            break;
         default:
-            snprintf(why, cap, "it feeds %s layer '%s' (the other operands would need the same cut; not handled)",
-                     op_name(c->op), c->name);
+            snprintf(why, cap, "it feeds %s layer '%s' (not handled)", op_name(c->op), c->name);
             break;
         }
     }
@@ -102,10 +106,11 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
     bool *want = calloc((size_t)L, sizeof *want);
     int **keep = calloc((size_t)L, sizeof *keep);  /* owned: pruned convs */
     const int **chan = calloc((size_t)L, sizeof *chan); /* kept output channels of each layer (NULL: all) */
+    int **cat = calloc((size_t)L, sizeof *cat);         /* owned: the kept channels of a concat */
     r->info = calloc((size_t)L, sizeof *r->info);
     net tmp = {0};
     char *text = NULL;
-    if (!want || !keep || !chan || !r->info) {
+    if (!want || !keep || !chan || !cat || !r->info) {
         tf_errf(e, "out of memory");
         goto out;
     }
@@ -190,6 +195,27 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
             chan[i] = chan[l->inputs[0]];
             if (chan[i])
                 r->info[i].cout_after = r->info[l->inputs[0]].cout_after;
+        } else if (l->op == OP_CONCAT) {
+            bool cut = false;
+            for (int k = 0; k < l->n_inputs; k++)
+                cut |= l->inputs[k] >= 0 && chan[l->inputs[k]];
+            if (!cut)
+                continue;
+            if (!(cat[i] = malloc(sizeof(int) * (size_t)l->cout))) {
+                tf_errf(e, "out of memory");
+                goto out;
+            }
+            int m = 0, off = 0;
+            for (int k = 0; k < l->n_inputs; k++) {
+                int src = l->inputs[k], c = src < 0 ? n->in_c : n->layers[src].cout;
+                const int *kk = src >= 0 ? chan[src] : NULL;
+                int cnt = kk ? r->info[src].cout_after : c;
+                for (int j = 0; j < cnt; j++)
+                    cat[i][m++] = off + (kk ? kk[j] : j);
+                off += c;
+            }
+            chan[i] = cat[i];
+            r->info[i].cout_after = m;
         }
     }
     /* The smaller net: new couts, shapes inferred again by the loader. */
@@ -252,6 +278,10 @@ out:
                 free(keep[i]);
         }
     free(keep);
+    if (cat)
+        for (int i = 0; i < L; i++)
+            free(cat[i]);
+    free(cat);
     free(chan);
     free(want);
     free(text);

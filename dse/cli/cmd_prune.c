@@ -13,11 +13,11 @@ static const char PRUNE_HELP[] =
     "                    [--format table|json|csv]\n"
     "  Removes from each conv layer the floor(R*cout) filters with the smallest L1 norms (ties: lower\n"
     "  index first), and the matching input channels of the layers that read them (through max/avg\n"
-    "  pools and gap; an fc loses those channels' columns). One shot, no retraining.\n"
+    "  pools, gap and concat; an fc loses those channels' columns). One shot, no retraining.\n"
     "  --weights DIR  the net's float weights (<layer>_w.npy, _b.npy, as models/fmnist_cnn/)\n"
     "  --ratio R      fraction of filters removed, 0 < R < 1\n"
     "  --layers LIST  only these convs (an error if one cannot be pruned); default: every conv that\n"
-    "                 can be (convs feeding add/concat/reorg, grouped convs and net outputs are skipped)\n"
+    "                 can be (convs feeding add or reorg, grouped convs and net outputs are skipped)\n"
     "  --out DIR      writes DIR/NAME.json and the pruned weights DIR/<layer>_w.npy, _b.npy\n"
     "  --name NAME    the pruned net's name (default NET_pRR, e.g. fmnist_cnn_p50)\n"
     "Then: tf2sim accuracy --net DIR/NAME.json --weights DIR; tf2sim sweep --net DIR/NAME.json ...\n";

@@ -4,7 +4,8 @@
  * - fmnist_cnn (from tests/data/fmnist_cnn.onnx, the committed float weights): the pruned net
  *   computes exactly what the full net computes with the pruned filters (weights and bias)
  *   zeroed, through ReLU, max pools and the fc's C,H,W flattening; deterministic;
- * - refusals: add/concat consumers, net outputs, non-conv layers, bad ratios. */
+ * - a fire-style concat: the cut goes through at the input's channel offset;
+ * - refusals: add consumers, net outputs, non-conv layers, bad ratios. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -47,20 +48,75 @@ static void load_fmnist(onnx_result *r)
         fail_msg("%s", e.msg);
 }
 
-static void forward(const net *n, const float_weights *fw, const float *img, float *logits)
+/* Output of the last layer for input `img` (the net's input shape); malloc'd, *len values. */
+static float *forward(const net *n, const float_weights *fw, const float *img, int *len)
 {
-    ftensor in = {.c = 1, .h = 28, .w = 28};
-    in.d = malloc(sizeof(float) * 784);
-    memcpy(in.d, img, sizeof(float) * 784);
+    ftensor in = {.c = n->in_c, .h = n->in_h, .w = n->in_w};
+    size_t sz = (size_t)n->in_c * n->in_h * n->in_w;
+    in.d = malloc(sizeof(float) * sz);
+    memcpy(in.d, img, sizeof(float) * sz);
     ftensor *outs = calloc((size_t)n->n_layers, sizeof *outs);
     tf_err e;
     if (float_forward(n, fw, &in, outs, 1, &e))
         fail_msg("%s", e.msg);
-    memcpy(logits, outs[n->n_layers - 1].d, sizeof(float) * 10);
+    const ftensor *y = &outs[n->n_layers - 1];
+    *len = (int)ftensor_size(y);
+    float *r = malloc(sizeof(float) * (size_t)*len);
+    memcpy(r, y->d, sizeof(float) * (size_t)*len);
     for (int i = 0; i < n->n_layers; i++)
         ftensor_free(&outs[i]);
     free(outs);
     free(in.d);
+    return r;
+}
+
+/* The pruned net computes what the full net computes with the dropped filters (weights and
+ * bias) zeroed: through ReLU, pools, concat offsets and the fc flattening. */
+static void check_equivalent(const net *a, const float_weights *fw, const prune_result *p)
+{
+    float_weights z = {.n_layers = a->n_layers, .l = calloc((size_t)a->n_layers, sizeof(float_layer_w))};
+    for (int i = 0; i < a->n_layers; i++) {
+        const layer *l = &a->layers[i];
+        if (!layer_is_compute(l))
+            continue;
+        z.l[i].n_w = fw->l[i].n_w;
+        z.l[i].w = malloc(sizeof(float) * z.l[i].n_w);
+        memcpy(z.l[i].w, fw->l[i].w, sizeof(float) * z.l[i].n_w);
+        if (fw->l[i].b) {
+            z.l[i].b = malloc(sizeof(float) * (size_t)l->cout);
+            memcpy(z.l[i].b, fw->l[i].b, sizeof(float) * (size_t)l->cout);
+        }
+        if (!p->info[i].pruned)
+            continue;
+        size_t per = z.l[i].n_w / (size_t)l->cout;
+        int k = 0;
+        for (int o = 0; o < l->cout; o++) {
+            if (k < p->n.layers[i].cout && p->info[i].kept[k] == o) {
+                k++;
+                continue;
+            }
+            memset(z.l[i].w + (size_t)o * per, 0, sizeof(float) * per);
+            if (z.l[i].b)
+                z.l[i].b[o] = 0;
+        }
+        assert_int_equal(k, p->n.layers[i].cout);
+    }
+    size_t sz = (size_t)a->in_c * a->in_h * a->in_w;
+    float *img = malloc(sizeof(float) * sz);
+    for (int t = 0; t < 3; t++) {
+        for (size_t i = 0; i < sz; i++)
+            img[i] = (float)((i * 37 + (size_t)t * 101) % 256) / 255.0f;
+        int na, nb;
+        float *la = forward(a, &z, img, &na), *lb = forward(&p->n, &p->fw, img, &nb);
+        assert_int_equal(na, nb);
+        for (int o = 0; o < na; o++)
+            if (fabsf(la[o] - lb[o]) > 1e-4f * (1 + fabsf(la[o])))
+                fail_msg("input %d output %d: zeroed full net %.6f, pruned %.6f", t, o, la[o], lb[o]);
+        free(la);
+        free(lb);
+    }
+    free(img);
+    float_weights_free(&z);
 }
 
 static void test_fmnist_equivalence(void **state)
@@ -84,43 +140,7 @@ static void test_fmnist_equivalence(void **state)
     for (int i = 0; i < a->n_layers; i++)
         assert_int_equal(p.info[i].pruned, a->layers[i].op == OP_CONV);
 
-    /* The full net with the dropped filters zeroed. */
-    int nl = a->n_layers > 0 ? a->n_layers : 1;
-    float_weights z = {.n_layers = nl, .l = calloc((size_t)nl, sizeof(float_layer_w))};
-    for (int i = 0; i < a->n_layers; i++) {
-        const layer *l = &a->layers[i];
-        if (!layer_is_compute(l))
-            continue;
-        z.l[i].n_w = full.fw.l[i].n_w;
-        z.l[i].w = malloc(sizeof(float) * z.l[i].n_w);
-        memcpy(z.l[i].w, full.fw.l[i].w, sizeof(float) * z.l[i].n_w);
-        z.l[i].b = malloc(sizeof(float) * (size_t)l->cout);
-        memcpy(z.l[i].b, full.fw.l[i].b, sizeof(float) * (size_t)l->cout);
-        if (l->op != OP_CONV)
-            continue;
-        size_t per = z.l[i].n_w / (size_t)l->cout;
-        int k = 0;
-        for (int o = 0; o < l->cout; o++) {
-            if (k < p.n.layers[i].cout && p.info[i].kept[k] == o) {
-                k++;
-                continue;
-            }
-            memset(z.l[i].w + (size_t)o * per, 0, sizeof(float) * per);
-            z.l[i].b[o] = 0;
-        }
-        assert_int_equal(k, p.n.layers[i].cout);
-    }
-    float img[784], la[10], lb[10];
-    for (int t = 0; t < 3; t++) {
-        for (int i = 0; i < 784; i++)
-            img[i] = (float)((i * 37 + t * 101) % 256) / 255.0f;
-        forward(a, &z, img, la);
-        forward(b, &p.fw, img, lb);
-        for (int o = 0; o < 10; o++)
-            if (fabsf(la[o] - lb[o]) > 1e-4f * (1 + fabsf(la[o])))
-                fail_msg("image %d logit %d: zeroed full net %.6f, pruned %.6f", t, o, la[o], lb[o]);
-    }
-    float_weights_free(&z);
+    check_equivalent(a, &full.fw, &p);
 
     /* Deterministic: the same again, bit for bit. */
     prune_result q;
@@ -200,11 +220,62 @@ static void test_refusals(void **state)
     net_free(&n);
 }
 
+static const char FIRE_NET[] =
+    "{\"name\": \"fire\", \"input\": {\"c\": 3, \"h\": 8, \"w\": 8}, \"layers\": ["
+    "{\"name\": \"sq\", \"op\": \"conv\", \"cout\": 6, \"k\": 1, \"relu\": true, \"bias\": true},"
+    "{\"name\": \"e1\", \"op\": \"conv\", \"cout\": 8, \"k\": 1, \"relu\": true, \"bias\": true},"
+    "{\"name\": \"e3\", \"op\": \"conv\", \"inputs\": \"sq\", \"cout\": 4, \"k\": 3, \"pad\": 1, \"relu\": true},"
+    "{\"name\": \"cat\", \"op\": \"concat\", \"inputs\": [\"e1\", \"input\", \"e3\"]},"
+    "{\"name\": \"p\", \"op\": \"maxpool\", \"k\": 2},"
+    "{\"name\": \"d\", \"op\": \"conv\", \"cout\": 5, \"k\": 3, \"relu\": true, \"bias\": true},"
+    "{\"name\": \"fc\", \"op\": \"fc\", \"cout\": 3, \"bias\": true}]}";
+
+static void test_concat(void **state)
+{
+    (void)state;
+    net n;
+    tf_err e;
+    if (net_parse(&n, "fire", FIRE_NET, &e))
+        fail_msg("%s", e.msg);
+    float_weights fw = {.n_layers = n.n_layers, .l = calloc((size_t)n.n_layers, sizeof(float_layer_w))};
+    for (int i = 0; i < n.n_layers; i++)
+        if (layer_is_compute(&n.layers[i])) {
+            fw.l[i].n_w = n.layers[i].weights;
+            fw.l[i].w = malloc(sizeof(float) * fw.l[i].n_w);
+            for (size_t k = 0; k < fw.l[i].n_w; k++)
+                fw.l[i].w[k] = (float)((int)((k * 29 + (size_t)i * 7) % 17) - 8) / 16.0f;
+            if (n.layers[i].bias) {
+                fw.l[i].b = malloc(sizeof(float) * (size_t)n.layers[i].cout);
+                for (int o = 0; o < n.layers[i].cout; o++)
+                    fw.l[i].b[o] = (float)(o % 3) / 10.0f - 0.05f;
+            }
+        }
+    prune_result p;
+    if (prune_l1(&n, &fw, 0.5, NULL, &p, &e))
+        fail_msg("%s", e.msg);
+    int sq = net_find(&n, "sq"), e1 = net_find(&n, "e1"), e3 = net_find(&n, "e3"), cat = net_find(&n, "cat"),
+        d = net_find(&n, "d");
+    assert_true(p.info[sq].pruned && p.info[e1].pruned && p.info[e3].pruned && p.info[d].pruned);
+    assert_int_equal(p.n.layers[cat].cout, 4 + 3 + 2);
+    assert_int_equal(p.n.layers[d].cin, 9);
+    check_equivalent(&n, &fw, &p);
+    prune_result_free(&p);
+    /* Only e3: the concat keeps e1 and the input whole. */
+    if (prune_l1(&n, &fw, 0.5, "e3", &p, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(p.n.layers[cat].cout, 8 + 3 + 2);
+    check_equivalent(&n, &fw, &p);
+    prune_result_free(&p);
+    float_weights_free(&fw);
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_select_ties),
         cmocka_unit_test(test_fmnist_equivalence),
+        cmocka_unit_test(test_concat),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
