@@ -58,6 +58,8 @@ typedef struct ctx {
     int n_rc, cap_rc;
     const char *in_name;
     int in_c, in_h, in_w;
+    const char **use; /* sorted consumer names (build_uses) */
+    size_t n_use;
     bool dropped_softmax;
     char label[96];
     tf_err *e;
@@ -342,15 +344,48 @@ static int add_val(ctx *c, const char *name, int layer_idx, int alias_of, bool f
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every node input and graph output name, sorted: the consumers of a tensor are counted by
+ * binary search. */
+static int build_uses(ctx *c)
+{
+    size_t n = c->g->n_output;
+    for (size_t i = 0; i < c->g->n_node; i++)
+        n += c->g->node[i]->n_input;
+    c->use = malloc(sizeof *c->use * (n ? n : 1));
+    if (!c->use)
+        return tf_errf(c->e, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < c->g->n_node; i++)
+        for (size_t j = 0; j < c->g->node[i]->n_input; j++)
+            if (c->g->node[i]->input[j] && c->g->node[i]->input[j][0])
+                c->use[k++] = c->g->node[i]->input[j];
+    for (size_t i = 0; i < c->g->n_output; i++)
+        if (c->g->output[i]->name && c->g->output[i]->name[0])
+            c->use[k++] = c->g->output[i]->name;
+    qsort(c->use, k, sizeof *c->use, cmp_str);
+    c->n_use = k;
+    return 0;
+}
+
 /* Consumers of a tensor: node inputs plus graph outputs. */
 static int uses(const ctx *c, const char *name)
 {
+    size_t lo = 0, hi = c->n_use;
+    while (lo < hi) { /* first entry >= name */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->use[mid], name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     int k = 0;
-    for (size_t i = 0; i < c->g->n_node; i++)
-        for (size_t j = 0; j < c->g->node[i]->n_input; j++)
-            k += c->g->node[i]->input[j] && strcmp(c->g->node[i]->input[j], name) == 0;
-    for (size_t i = 0; i < c->g->n_output; i++)
-        k += c->g->output[i]->name && strcmp(c->g->output[i]->name, name) == 0;
+    while (lo + (size_t)k < c->n_use && strcmp(c->use[lo + (size_t)k], name) == 0)
+        k++;
     return k;
 }
 
@@ -932,6 +967,7 @@ static void ctx_free(ctx *c)
     free(c->cname);
     free(c->cval);
     free(c->rc);
+    free(c->use);
 }
 
 void onnx_result_free(onnx_result *r)
@@ -1076,7 +1112,7 @@ int onnx_import_buffer(const uint8_t *data, size_t len, const char *what, const 
         if (add_const(&c, t->name, t))
             goto out;
     }
-    if (graph_input(&c))
+    if (build_uses(&c) || graph_input(&c))
         goto out;
     for (size_t i = 0; i < c.g->n_node; i++)
         if (do_node(&c, c.g->node[i], i))
