@@ -245,6 +245,32 @@ static void gb_ints(g_build *b, Tf2onnx__Node *n, const char *name, int cnt, int
     b->attrp[k][a] = at;
 }
 
+static void gb_attr_f(g_build *b, Tf2onnx__Node *n, const char *name, float v)
+{
+    int k = (int)(n - b->nodes), a = (int)n->n_attribute++;
+    Tf2onnx__Attribute *at = &b->attrs[k][a];
+    *at = (Tf2onnx__Attribute)TF2ONNX__ATTRIBUTE__INIT;
+    at->name = (char *)name;
+    at->has_f = 1;
+    at->f = v;
+    at->has_type = 1;
+    at->type = 1;
+    b->attrp[k][a] = at;
+}
+
+static void gb_attr_i(g_build *b, Tf2onnx__Node *n, const char *name, int64_t v)
+{
+    int k = (int)(n - b->nodes), a = (int)n->n_attribute++;
+    Tf2onnx__Attribute *at = &b->attrs[k][a];
+    *at = (Tf2onnx__Attribute)TF2ONNX__ATTRIBUTE__INIT;
+    at->name = (char *)name;
+    at->has_i = 1;
+    at->i = v;
+    at->has_type = 1;
+    at->type = 2;
+    b->attrp[k][a] = at;
+}
+
 static void gb_float_init(g_build *b, const char *name, int nd, int64_t *dims, float *v, size_t n)
 {
     int k = (int)b->g.n_initializer++;
@@ -405,6 +431,109 @@ static void test_graph_rules(void **state)
     SV[1] = -1;
 }
 
+static void test_more_rules(void **state)
+{
+    (void)state;
+    tf_err e;
+    onnx_result r;
+    size_t len;
+    uint8_t *buf;
+    g_build b;
+    static float G[3 * 144], BN[4] = {1, 1, 1, 1};
+    static int64_t GD[2] = {144, 3}, BD[1] = {4};
+    for (int i = 0; i < 3 * 144; i++)
+        G[i] = (float)(i % 7) - 3;
+
+    /* Opset-6 Clip (min/max attributes) -> relu with a note; Gemm transB 0 with alpha and beta. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_float_init(&b, "g", 2, GD, G, 3 * 144);
+    static float GB[3] = {1, 2, 3};
+    static int64_t GBD[1] = {3};
+    gb_float_init(&b, "gb", 1, GBD, GB, 3);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    Tf2onnx__Node *n = gb_node(&b, "Clip", "clip", "y2", 1, "y");
+    gb_attr_f(&b, n, "min", 0.0f);
+    gb_attr_f(&b, n, "max", 6.0f);
+    gb_node(&b, "Flatten", "fl", "f", 1, "y2");
+    n = gb_node(&b, "Gemm", "gemm", "z", 3, "f", "g", "gb");
+    gb_attr_f(&b, n, "alpha", 0.5f);
+    gb_attr_f(&b, n, "beta", 2.0f);
+    buf = gb_pack(&b, &len);
+    if (onnx_import_buffer(buf, len, "t.onnx", "t", &r, &e))
+        fail_msg("%s", e.msg);
+    assert_true(r.n.layers[0].relu);
+    assert_non_null(strstr(r.comments[0], "Clip(0, 6)"));
+    for (int o = 0; o < 3; o++) {
+        assert_true(r.fw.l[1].b[o] == 2.0f * GB[o]);
+        for (int i = 0; i < 144; i++)
+            assert_true(r.fw.l[1].w[o * 144 + i] == 0.5f * G[i * 3 + o]);
+    }
+    onnx_result_free(&r);
+    free(buf);
+    b.nodes[1].attribute[0]->f = -1.0f; /* Clip(-1, 6) is not a ReLU */
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'clip' (op Clip)", "only Clip(min=0)");
+    free(buf);
+
+    /* BatchNormalization after a ReLU cannot fold. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_float_init(&b, "s", 1, BD, BN, 4);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    gb_node(&b, "Relu", "r0", "y2", 1, "y");
+    gb_node(&b, "BatchNormalization", "bn0", "y3", 5, "y2", "s", "s", "s", "s");
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'bn0' (op BatchNormalization)", "cannot be folded");
+    free(buf);
+
+    /* AveragePool with padding that excludes the pad from the count. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    static int64_t K3[2] = {3, 3}, P1[4] = {1, 1, 1, 1};
+    n = gb_node(&b, "AveragePool", "ap", "y2", 1, "y");
+    gb_ints(&b, n, "kernel_shape", 2, K3);
+    gb_ints(&b, n, "pads", 4, P1);
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'ap' (op AveragePool)", "count_include_pad = 0");
+    free(buf);
+    gb_attr_i(&b, n, "count_include_pad", 1);
+    buf = gb_pack(&b, &len);
+    if (onnx_import_buffer(buf, len, "t.onnx", "t", &r, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(r.n.layers[1].op, OP_AVGPOOL);
+    assert_int_equal(r.n.layers[1].stride, 1); /* ONNX pools default to stride 1, ours to k */
+    assert_int_equal(r.n.layers[1].hout, 6);
+    onnx_result_free(&r);
+    free(buf);
+
+    /* Concat on another axis; weights in an external file; no image input. */
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    n = gb_node(&b, "Concat", "cc", "y2", 2, "y", "y");
+    gb_attr_i(&b, n, "axis", 2);
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'cc' (op Concat)", "axis 2");
+    free(buf);
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    b.inits[0].has_data_location = 1;
+    b.inits[0].data_location = 1;
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "external data", NULL);
+    free(buf);
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    b.in.name = "c.weight"; /* the only input is an initializer */
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "0 non-constant inputs", NULL);
+    free(buf);
+}
+
 /* net_to_json -> net_parse gives back the same IR for every zoo net. */
 static void test_net_json_round_trip(void **state)
 {
@@ -447,7 +576,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_mixed_matches_torch), cmocka_unit_test(test_fmnist_export_matches_zoo),
         cmocka_unit_test(test_bad_files),                 cmocka_unit_test(test_conv_attrs),
-        cmocka_unit_test(test_graph_rules),               cmocka_unit_test(test_net_json_round_trip),
+        cmocka_unit_test(test_graph_rules),               cmocka_unit_test(test_more_rules),
+        cmocka_unit_test(test_net_json_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
