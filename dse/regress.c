@@ -90,14 +90,14 @@ static double now_s(void)
  * The unit walks output rows; a row issues OW*NF*K*K*CFL control words back to back
  * (analytic_layer_cycles / OH, the MVAU closed form). Row oy may start only when the line
  * buffer holds input rows up to min(H, oy*s - pad + K), and the frame's last pixel only
- * when the whole input is in. Input pixels arrive one per cycle (W per row), and row r may
- * be written only while r < low(oy) + NR (NR = cu_linebuf_rows; low(oy) = max(0,
- * oy*s - pad), the lowest row output row oy needs).
+ * when the whole input is in. Input pixels arrive one per cycle, and pixel i may be taken
+ * only while i < low(oy)*W + P (P = cu_linebuf_pixels: line buffer + input FIFO; low(oy) =
+ * max(0, oy*s - pad), the first row output row oy needs).
  * Edge numbering: `start` is edge 0; the first pixel and the first control word can go
  * at edge 1; a row whose last pixel lands at edge c is visible to the scheduler at c+1; a
- * finished output row frees its line-buffer rows from the next edge. After the last
- * control word (edge L) the word passes the RAM read, the PE array, the accumulator, the
- * BN multiply and the clip registers and is handed over at edge L + REGRESS_PIPE_DEPTH. */
+ * finished output row frees its pixels from the next edge. After the last control word
+ * (edge L) the word passes the RAM read, the PE array, the accumulator, the BN multiply
+ * and the clip registers and is handed over at edge L + REGRESS_PIPE_DEPTH. */
 uint64_t regress_expected_cycles(const cu_layer *l)
 {
     layer ly;
@@ -115,8 +115,7 @@ uint64_t regress_expected_cycles(const cu_layer *l)
     ly.groups = l->depthwise ? l->cin : 1;
     layer_fold f = {.simd = l->simd, .pe = l->pe, .sched = SCHED_MVAU, .kp = 1, .np = 1, .kpf = 1};
     uint64_t trow = analytic_layer_cycles(&ly, &f) / (uint64_t)l->oh, pp = trow / (uint64_t)l->ow;
-    uint64_t words_per_row = (uint64_t)l->w;
-    int nr = cu_linebuf_rows(l);
+    uint64_t w = (uint64_t)l->w, P = (uint64_t)cu_linebuf_pixels(l);
 
     uint64_t *crow = calloc((size_t)l->h, sizeof *crow); /* edge of each row's last pixel */
     uint64_t *erow = calloc((size_t)l->oh, sizeof *erow); /* first edge after each output row */
@@ -125,21 +124,24 @@ uint64_t regress_expected_cycles(const cu_layer *l)
         free(erow);
         return 0;
     }
-    int rows = 0;
-    uint64_t last_word = 0, prev_end = 1, total = 0;
+    int rows = 0, oys = 0;   /* rows computed; first output row whose window frees enough */
+    uint64_t pix = 0, last_pix_t = 0, prev_end = 1, total = 0;
     for (int oy = 0; oy < l->oh; oy++) {
         int need = oy * l->stride - l->pad + l->k;
         if (need > l->h || oy == l->oh - 1)
             need = l->h; /* the last output row also drains the rest of the input */
         while (rows < need) {
-            int r = rows, oys = 0;
-            while (oys < l->oh && (oys * l->stride - l->pad > 0 ? oys * l->stride - l->pad : 0) + nr <= r)
-                oys++;
-            uint64_t allowed = oys == 0 ? 1 : erow[oys - 1];
-            uint64_t first = last_word + 1 > allowed ? last_word + 1 : allowed;
-            last_word = first + words_per_row - 1;
-            crow[r] = last_word;
-            rows++;
+            for (uint64_t x = 0; x < w; x++, pix++) {
+                while (oys < l->oh) {
+                    int low = oys * l->stride - l->pad;
+                    if ((uint64_t)(low > 0 ? low : 0) * w + P > pix)
+                        break;
+                    oys++;
+                }
+                uint64_t allowed = oys == 0 ? 1 : erow[oys - 1];
+                last_pix_t = last_pix_t + 1 > allowed ? last_pix_t + 1 : allowed;
+            }
+            crow[rows++] = last_pix_t;
         }
         int row_need = oy * l->stride - l->pad + l->k;
         if (row_need > l->h)
@@ -148,10 +150,10 @@ uint64_t regress_expected_cycles(const cu_layer *l)
         if (row_need > 0 && crow[row_need - 1] + 1 > s)
             s = crow[row_need - 1] + 1;
         if (oy == l->oh - 1) { /* the last pixel waits for the whole input */
-            uint64_t last_pix = s + (uint64_t)(l->ow - 1) * pp;
-            if (crow[l->h - 1] + 1 > last_pix)
-                last_pix = crow[l->h - 1] + 1;
-            total = last_pix + pp - 1 + REGRESS_PIPE_DEPTH;
+            uint64_t last = s + (uint64_t)(l->ow - 1) * pp;
+            if (crow[l->h - 1] + 1 > last)
+                last = crow[l->h - 1] + 1;
+            total = last + pp - 1 + REGRESS_PIPE_DEPTH;
         }
         erow[oy] = s + trow;
         prev_end = erow[oy];
@@ -501,8 +503,8 @@ int regress_random_case(uint32_t seed, int index, regress_case *c)
         if (l->depthwise && l->cout % l->pe)
             continue;
         int lo = l->k - 2 * l->pad > 1 ? l->k - 2 * l->pad : 1;
-        l->h = rng_range(&s, lo, 12);
-        l->w = rng_range(&s, lo, 16);
+        l->h = rng_range(&s, lo, 20);
+        l->w = rng_range(&s, lo, 24); /* up to 480 pixels: more than the 128-pixel FIFO + buffer */
         l->sac = rng_range(&s, 0, 4) == 0;
         c->wbits = l->sac ? 8 : rng_range(&s, 2, 8);
         c->abits = rng_range(&s, 2, l->sac ? 7 : 8);

@@ -6,8 +6,8 @@
 //
 // Parameters (same names as the C blocks): PE, SIMD, WBITS, ABITS, K (largest kernel),
 // MODE (0 MAC, 1 SAC, 2 run-time choice), PACK (0 off, 1 on, 2 run-time choice).
-// Sizing: CMAX channels per input pixel word; XW/CFW/NFW bits of column, channel-fold and
-// output-fold indices; WDEPTH weight words per bank. The layer geometry comes in on cfg_* ports (held constant while busy);
+// Sizing: CMAX channels per input pixel word; PDEPTH pixels of line buffer (+ input
+// FIFO); CFW/NFW bits of channel-fold and output-fold indices; WDEPTH weight words per bank. The layer geometry comes in on cfg_* ports (held constant while busy);
 // a synthesis wrapper ties them to constants (rtl/compute_unit_fixed.v).
 // Streams are valid/ready; the whole datapath advances on en = !out_valid || out_ready.
 // `cycles` counts clock edges from `start` to the hand-over of the last output word.
@@ -21,7 +21,7 @@ module compute_unit #(
     parameter MODE   = 2,
     parameter PACK   = 2,
     parameter CMAX   = 64,
-    parameter XW     = 6,
+    parameter PDEPTH = (K + 3) * 128, // line buffer of K+2 rows of 128 pixels + a 128-pixel FIFO
     parameter CFW    = 6,
     parameter NFW    = 6,
     parameter WDEPTH = 4096
@@ -39,7 +39,7 @@ module compute_unit #(
     input  wire [2:0]               cfg_pad,
     input  wire [CFW:0]             cfg_cfl,    // channel folds per kernel position
     input  wire [NFW:0]             cfg_nf,     // output folds
-    input  wire [3:0]               cfg_nr,     // line-buffer rows (see feature_loader)
+    input  wire [PAW:0]             cfg_p,      // line buffer + input FIFO, pixels (see feature_loader)
     input  wire [BOW-1:0]           cfg_linbits, // bits of one feature fold (lanes * ABITS)
     input  wire                     cfg_dw,
     input  wire                     cfg_mode,
@@ -91,6 +91,7 @@ module compute_unit #(
     localparam WAW   = (clog2(WDEPTH) < 1) ? 1 : clog2(WDEPTH);
     localparam ACCW  = 32;
     localparam BOW   = clog2(CMAX * ABITS) + 1;
+    localparam PAW   = (clog2(PDEPTH) < 1) ? 1 : clog2(PDEPTH);
 
     // configuration registers: follow the cfg_* ports while idle, frozen while busy
     reg [15:0]   q_h;
@@ -100,7 +101,7 @@ module compute_unit #(
     reg [3:0]    q_k;
     reg [1:0]    q_stride;
     reg [2:0]    q_pad;
-    reg [3:0]    q_nr;
+    reg [PAW:0]  q_p;
     reg [BOW-1:0] q_linbits;
     reg [CFW:0]  q_cfl;
     reg [NFW:0]  q_nf;
@@ -121,7 +122,7 @@ module compute_unit #(
             q_k <= cfg_k;
             q_stride <= cfg_stride;
             q_pad <= cfg_pad;
-            q_nr <= cfg_nr;
+            q_p <= cfg_p;
             q_linbits <= cfg_linbits;
             q_cfl <= cfg_cfl;
             q_nf <= cfg_nf;
@@ -137,32 +138,33 @@ module compute_unit #(
 
     wire en = !out_valid || out_ready;
 
-    wire [15:0] rows_done, low_row;
+    wire [15:0] rows_done;
+    wire [31:0] low_pix;
     wire        c_valid, c_pad, c_first, c_last;
-    wire [3:0]  c_slot;
-    wire [XW-1:0]  c_x;
+    wire [PAW-1:0] c_addr;
     wire [CFW-1:0] c_fold;
     wire [WAW-1:0] c_waddr;
     wire [NFW-1:0] c_nf;
 
-    scheduler #(.XW(XW), .CFW(CFW), .NFW(NFW), .WAW(WAW)) u_sched (
+    scheduler #(.PAW(PAW), .CFW(CFW), .NFW(NFW), .WAW(WAW)) u_sched (
         .clk(clk), .rst(rst), .start(start),
         .cfg_h(q_h), .cfg_w(q_w), .cfg_oh(q_oh), .cfg_ow(q_ow), .cfg_k(q_k),
         .cfg_stride(q_stride), .cfg_pad(q_pad), .cfg_cfl(q_cfl), .cfg_nf(q_nf),
-        .cfg_dw(q_dw), .cfg_nr(q_nr),
-        .rows_done(rows_done), .low_row(low_row),
+        .cfg_dw(q_dw), .cfg_p(q_p),
+        .rows_done(rows_done), .low_pix(low_pix),
         .ctrl_ready(en), .ctrl_valid(c_valid), .ctrl_pad(c_pad), .ctrl_first(c_first),
-        .ctrl_last(c_last), .ctrl_slot(c_slot), .ctrl_x(c_x), .ctrl_fold(c_fold),
+        .ctrl_last(c_last), .ctrl_addr(c_addr), .ctrl_fold(c_fold),
         .ctrl_waddr(c_waddr), .ctrl_nf(c_nf), .busy(sched_busy));
 
     wire                   f_valid;
     wire [LANES*ABITS-1:0] f_data;
-    feature_loader #(.LANES(LANES), .ABITS(ABITS), .K(K), .XW(XW), .CMAX(CMAX), .CFW(CFW), .BOW(BOW)) u_feat (
+    feature_loader #(.LANES(LANES), .ABITS(ABITS), .CMAX(CMAX), .PAW(PAW), .PDEPTH(PDEPTH), .CFW(CFW),
+                     .BOW(BOW)) u_feat (
         .clk(clk), .rst(rst), .start(start),
-        .cfg_h(q_h), .cfg_w(q_w), .cfg_nr(q_nr), .cfg_linbits(q_linbits),
+        .cfg_h(q_h), .cfg_w(q_w), .cfg_p(q_p), .cfg_linbits(q_linbits),
         .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
-        .rows_done(rows_done), .low_row(low_row),
-        .rd_en(en), .rd_valid(c_valid), .rd_pad(c_pad), .rd_slot(c_slot), .rd_x(c_x), .rd_fold(c_fold),
+        .rows_done(rows_done), .low_pix(low_pix),
+        .rd_en(en), .rd_valid(c_valid), .rd_pad(c_pad), .rd_addr(c_addr), .rd_fold(c_fold),
         .out_valid(f_valid), .out_data(f_data));
 
     wire [PE*SIMD*WBITS-1:0] w_data;

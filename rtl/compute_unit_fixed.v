@@ -2,7 +2,7 @@
 //
 // Ties every cfg_* port of compute_unit to a parameter so that synthesis folds the
 // run-time configuration away, and sizes the line buffer, weight banks and BN memories
-// to this layer exactly (XW, CFW, NFW, WDEPTH derived from W, CIN, COUT, K).
+// to this layer exactly (P, CFW, NFW, WDEPTH derived from H, W, CIN, COUT, K, STRIDE).
 // Used by scripts/synth.sh for the DSP/BRAM/LUT/FF counts (issue 6 fits a model to them).
 `default_nettype none
 module compute_unit_fixed #(
@@ -20,7 +20,8 @@ module compute_unit_fixed #(
     parameter STRIDE  = 1,
     parameter DW      = 0,
     parameter OBIT    = 4,
-    parameter SHIFT   = 15
+    parameter SHIFT   = 15,
+    parameter FIFO    = 128  // input FIFO in pixels (the C model's fifo_depth)
 ) (
     input  wire                                        clk,
     input  wire                                        rst,
@@ -75,22 +76,23 @@ module compute_unit_fixed #(
     localparam TAIL   = H - ((OH - 1) * STRIDE - PAD);
     localparam NR0    = (TAIL > K + STRIDE) ? TAIL : K + STRIDE;
     localparam NR     = (NR0 > H) ? H : NR0;
+    localparam P      = NR * W + FIFO;    // line buffer + input FIFO, pixels
     localparam CFL    = (DW != 0) ? 1 : CF;
     localparam NF     = COUT / PE;
-    localparam XW     = max1(clog2(W));
     localparam CFW    = max1(clog2((DW != 0) ? (CF > NF ? CF : NF) : CF));
     localparam NFW    = max1(clog2(NF));
     localparam WDEPTH = NF * K * K * CFL;
     localparam WAW    = max1(clog2(WDEPTH));
     localparam BOW    = clog2(CIN * ABITS) + 1;
+    localparam PAW    = max1(clog2(P));
     localparam LINBITS = LIN * ABITS;
 
     compute_unit #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .ABITS(ABITS), .K(K), .MODE(MODE),
-                   .PACK(PACK), .CMAX(CIN), .XW(XW), .CFW(CFW), .NFW(NFW), .WDEPTH(WDEPTH)) u_cu (
+                   .PACK(PACK), .CMAX(CIN), .PDEPTH(P), .CFW(CFW), .NFW(NFW), .WDEPTH(WDEPTH)) u_cu (
         .clk(clk), .rst(rst), .start(start),
         .cfg_h(H[15:0]), .cfg_w(W[15:0]), .cfg_oh(OH[15:0]), .cfg_ow(OW[15:0]), .cfg_k(K[3:0]),
         .cfg_stride(STRIDE[1:0]), .cfg_pad(PAD[2:0]), .cfg_cfl(CFL[CFW:0]),
-        .cfg_nf(NF[NFW:0]), .cfg_nr(NR[3:0]), .cfg_linbits(LINBITS[BOW-1:0]), .cfg_dw(DW != 0), .cfg_mode(MODE == 1), .cfg_pack(PACK == 1),
+        .cfg_nf(NF[NFW:0]), .cfg_p(P[PAW:0]), .cfg_linbits(LINBITS[BOW-1:0]), .cfg_dw(DW != 0), .cfg_mode(MODE == 1), .cfg_pack(PACK == 1),
         .cfg_requant(1'b1), .cfg_relu(1'b1), .cfg_shift(SHIFT[5:0]), .cfg_obit(OBIT[5:0]),
         .cfg_nout(OH * OW * NF),
         .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),

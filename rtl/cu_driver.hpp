@@ -19,7 +19,7 @@
 #include "cu_sim.h"
 
 struct CuCfg {
-    uint32_t h, w, oh, ow, k, stride, pad, cfl, nf, nr, linbits, dw, mode, pack, requant, relu, shift, obit, nout;
+    uint32_t h, w, oh, ow, k, stride, pad, cfl, nf, p, linbits, dw, mode, pack, requant, relu, shift, obit, nout;
 };
 
 enum { CU_IN_WORDS = CU_CIN_MAX * CU_ABITS / 32, CU_WLD_WORDS = CU_SIMD_MAX * CU_WBITS / 32, CU_OUT_WORDS = CU_PE_MAX };
@@ -55,7 +55,7 @@ static inline int cu_prepare(cu_job *j, CuCfg &c, std::vector<CuWBeat> &beats, c
     c = CuCfg{};
     c.h = (uint32_t)L.h; c.w = (uint32_t)L.w; c.oh = (uint32_t)L.oh; c.ow = (uint32_t)L.ow;
     c.k = (uint32_t)L.k; c.stride = (uint32_t)L.stride; c.pad = (uint32_t)L.pad;
-    c.cfl = (uint32_t)cfl; c.nr = (uint32_t)cu_linebuf_rows(&L); c.linbits = (uint32_t)(lin * CU_ABITS);
+    c.cfl = (uint32_t)cfl; c.p = (uint32_t)cu_linebuf_pixels(&L); c.linbits = (uint32_t)(lin * CU_ABITS);
     c.nf = (uint32_t)nf; c.dw = (uint32_t)L.depthwise;
     c.mode = (uint32_t)L.sac; c.pack = (uint32_t)L.pack; c.requant = (uint32_t)L.requant;
     c.relu = (uint32_t)L.relu; c.shift = (uint32_t)(L.requant ? L.shift : 0); c.obit = (uint32_t)(L.requant ? L.obit : 1);

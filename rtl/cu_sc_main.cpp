@@ -20,7 +20,7 @@ SC_MODULE(CuTestbench) {
     sc_clock clk;
     sc_signal<bool> rst, start, in_valid, in_ready, wld_valid, wld_ready, bld_valid, out_valid, out_ready;
     sc_signal<bool> cfg_dw, cfg_mode, cfg_pack, cfg_requant, cfg_relu, busy, sched_busy;
-    sc_signal<uint32_t> cfg_h, cfg_w, cfg_oh, cfg_ow, cfg_k, cfg_stride, cfg_pad, cfg_cfl, cfg_nf, cfg_nr, cfg_linbits;
+    sc_signal<uint32_t> cfg_h, cfg_w, cfg_oh, cfg_ow, cfg_k, cfg_stride, cfg_pad, cfg_cfl, cfg_nf, cfg_p, cfg_linbits;
     sc_signal<uint32_t> cfg_shift, cfg_obit, cfg_nout, wld_addr, wld_pe, bld_addr, bld_pe, bld_inc, bld_bias, cycles;
     sc_signal<sc_bv<CU_CIN_MAX * CU_ABITS>> in_data;
     sc_signal<sc_bv<CU_SIMD_MAX * CU_WBITS>> wld_data;
@@ -38,7 +38,7 @@ SC_MODULE(CuTestbench) {
         dut.clk(clk); dut.rst(rst); dut.start(start);
         dut.cfg_h(cfg_h); dut.cfg_w(cfg_w); dut.cfg_oh(cfg_oh); dut.cfg_ow(cfg_ow); dut.cfg_k(cfg_k);
         dut.cfg_stride(cfg_stride); dut.cfg_pad(cfg_pad); dut.cfg_cfl(cfg_cfl);
-        dut.cfg_nf(cfg_nf); dut.cfg_nr(cfg_nr); dut.cfg_linbits(cfg_linbits); dut.cfg_dw(cfg_dw); dut.cfg_mode(cfg_mode); dut.cfg_pack(cfg_pack);
+        dut.cfg_nf(cfg_nf); dut.cfg_p(cfg_p); dut.cfg_linbits(cfg_linbits); dut.cfg_dw(cfg_dw); dut.cfg_mode(cfg_mode); dut.cfg_pack(cfg_pack);
         dut.cfg_requant(cfg_requant); dut.cfg_relu(cfg_relu); dut.cfg_shift(cfg_shift); dut.cfg_obit(cfg_obit);
         dut.cfg_nout(cfg_nout);
         dut.in_valid(in_valid); dut.in_ready(in_ready); dut.in_data(in_data);
@@ -55,7 +55,7 @@ SC_MODULE(CuTestbench) {
     void set_cfg(const CuCfg &c)
     {
         cfg_h = c.h; cfg_w = c.w; cfg_oh = c.oh; cfg_ow = c.ow; cfg_k = c.k; cfg_stride = c.stride;
-        cfg_pad = c.pad; cfg_cfl = c.cfl; cfg_nf = c.nf; cfg_nr = c.nr; cfg_linbits = c.linbits;
+        cfg_pad = c.pad; cfg_cfl = c.cfl; cfg_nf = c.nf; cfg_p = c.p; cfg_linbits = c.linbits;
         cfg_dw = c.dw != 0;
         cfg_mode = c.mode != 0; cfg_pack = c.pack != 0; cfg_requant = c.requant != 0; cfg_relu = c.relu != 0;
         cfg_shift = c.shift; cfg_obit = c.obit; cfg_nout = c.nout;
@@ -104,7 +104,7 @@ SC_MODULE(CuTestbench) {
         sc_trace(tf, out_valid, "out_valid"); sc_trace(tf, out_ready, "out_ready"); sc_trace(tf, out_data, "out_data");
         sc_trace(tf, busy, "busy"); sc_trace(tf, sched_busy, "sched_busy"); sc_trace(tf, cycles, "cycles");
         sc_trace(tf, cfg_h, "cfg_h"); sc_trace(tf, cfg_w, "cfg_w"); sc_trace(tf, cfg_k, "cfg_k");
-        sc_trace(tf, cfg_nf, "cfg_nf"); sc_trace(tf, cfg_nr, "cfg_nr");
+        sc_trace(tf, cfg_nf, "cfg_nf"); sc_trace(tf, cfg_p, "cfg_p");
     }
 };
 

@@ -27,7 +27,9 @@ extern "C" {
 #define CU_ABITS 8
 #define CU_K_MAX 5
 #define CU_CIN_MAX 64  /* channels per input pixel word */
-#define CU_XW 7       /* input width <= 128 */
+#define CU_W_MAX 128   /* input width */
+#define CU_PDEPTH 1024 /* line buffer + input FIFO, pixels ((K+3)*128) */
+#define CU_FIFO_PIX 128 /* input FIFO, pixels (the C model's fifo_depth: 128 pixel words) */
 #define CU_CFW 6      /* channel folds <= 64 */
 #define CU_NFW 6      /* output folds <= 64 */
 #define CU_WDEPTH 8192 /* weight words per bank */
@@ -66,6 +68,21 @@ typedef struct cu_trace {
     uint64_t from, to;       /* window of cycles (relative to start) to dump */
 } cu_trace;
 
+/* Line-buffer rows of the feature loader (sim/topology_dataflow's rule): K + stride, or
+ * the rows from the last window's first row to the end of the input if more, at most H.
+ * Needs oh (cu_layer_derive). */
+static inline int cu_linebuf_rows(const cu_layer *l)
+{
+    int rows = l->k + l->stride, tail = l->h - ((l->oh - 1) * l->stride - l->pad);
+    if (tail > rows)
+        rows = tail;
+    return rows > l->h ? l->h : rows;
+}
+
+/* Pixels of the feature loader's buffer: the line buffer plus the input FIFO. */
+static inline int cu_linebuf_pixels(const cu_layer *l) { return cu_linebuf_rows(l) * l->w + CU_FIFO_PIX; }
+
+
 /* Fills oh/ow and checks the layer against the instance; 0 or -1 with a message.
  * (Inline: both the C side and the RTL harnesses use it, in different programs.) */
 static inline int cu_layer_derive(cu_layer *l, char *err, size_t cap)
@@ -76,8 +93,8 @@ static inline int cu_layer_derive(cu_layer *l, char *err, size_t cap)
         return (snprintf(err, cap, "stride %d outside 1..2", l->stride), -1);
     if (l->pad < 0 || l->pad > l->k / 2)
         return (snprintf(err, cap, "pad %d outside 0..k/2", l->pad), -1);
-    if (l->h < 1 || l->w < 1 || l->w > (1 << CU_XW) || l->h > 65535)
-        return (snprintf(err, cap, "input %dx%d outside 1..65535 x 1..%d", l->h, l->w, 1 << CU_XW), -1);
+    if (l->h < 1 || l->w < 1 || l->w > CU_W_MAX || l->h > 65535)
+        return (snprintf(err, cap, "input %dx%d outside 1..65535 x 1..%d", l->h, l->w, CU_W_MAX), -1);
     if (l->simd < 1 || l->simd > CU_SIMD_MAX || l->pe < 1 || l->pe > CU_PE_MAX)
         return (snprintf(err, cap, "folding SIMD %d PE %d outside 1..%d, 1..%d", l->simd, l->pe, CU_SIMD_MAX, CU_PE_MAX), -1);
     if (l->cout % l->pe)
@@ -102,6 +119,8 @@ static inline int cu_layer_derive(cu_layer *l, char *err, size_t cap)
     l->ow = (l->w + 2 * l->pad - l->k) / l->stride + 1;
     if (l->oh < 1 || l->ow < 1)
         return (snprintf(err, cap, "output is empty"), -1);
+    if (cu_linebuf_pixels(l) > CU_PDEPTH)
+        return (snprintf(err, cap, "line buffer of %d pixels exceeds %d", cu_linebuf_pixels(l), CU_PDEPTH), -1);
     return 0;
 }
 
@@ -121,17 +140,6 @@ void cu_job_free(cu_job *j);
 /* Result file: cycles, seconds, then the outputs. */
 int cu_result_save(const char *path, const cu_job *j, char *err, size_t cap);
 int cu_result_load(const char *path, cu_job *j, char *err, size_t cap);
-
-/* Line-buffer rows of the feature loader (sim/topology_dataflow's rule): K + stride, or
- * the rows from the last window's first row to the end of the input if more, at most H.
- * Needs oh (cu_layer_derive). */
-static inline int cu_linebuf_rows(const cu_layer *l)
-{
-    int rows = l->k + l->stride, tail = l->h - ((l->oh - 1) * l->stride - l->pad);
-    if (tail > rows)
-        rows = tail;
-    return rows > l->h ? l->h : rows;
-}
 
 #ifdef __cplusplus
 }

@@ -32,7 +32,7 @@ struct VlAdapter {
     {
         t->cfg_h = (uint16_t)c.h; t->cfg_w = (uint16_t)c.w; t->cfg_oh = (uint16_t)c.oh; t->cfg_ow = (uint16_t)c.ow;
         t->cfg_k = (uint8_t)c.k; t->cfg_stride = (uint8_t)c.stride; t->cfg_pad = (uint8_t)c.pad;
-        t->cfg_cfl = (uint8_t)c.cfl; t->cfg_nf = (uint8_t)c.nf; t->cfg_nr = (uint8_t)c.nr;
+        t->cfg_cfl = (uint8_t)c.cfl; t->cfg_nf = (uint8_t)c.nf; t->cfg_p = (uint16_t)c.p;
         t->cfg_linbits = (uint16_t)c.linbits; t->cfg_dw = (uint8_t)c.dw;
         t->cfg_mode = (uint8_t)c.mode; t->cfg_pack = (uint8_t)c.pack; t->cfg_requant = (uint8_t)c.requant;
         t->cfg_relu = (uint8_t)c.relu; t->cfg_shift = (uint8_t)c.shift; t->cfg_obit = (uint8_t)c.obit;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tf2sim regress as a user runs it: the full layer matrix on the Verilator RTL and on the
 # SystemC testbench — every case bit-exact and cycle-exact, >= 30 cases, JSON fields — plus
-# the DB rows, back-pressure (outputs unchanged), layers back to back on one instance
+# constrained-random layers, the DB rows, back-pressure (outputs unchanged), layers back to back on one instance
 # (double-buffered filters), a VCD window, and that deliberately wrong cases (one output off by one; the
 # C cycle count off by 2%) make the command fail. Skips (passes) when tf2sim was built
 # with -DTF2SIM_RTL=OFF.
@@ -52,6 +52,19 @@ sqlite3 regress.db "SELECT COUNT(DISTINCT backend) FROM regression" | grep -qx 2
 
 # the table form ends with a summary line
 "$tf2sim" regress --case k3_s2_w4a4,dw_k3_s1 | tail -1 | grep -q "2 passed, 0 failed"
+
+# constrained-random layers (any kernel, stride, pad, depthwise, fold, channels, size,
+# bits, MAC/SAC, packing, requant/raw): bit-exact and cycle-exact as well
+"$tf2sim" regress --random 300 --seed 11 --format json > rand.json
+"$tf2sim" regress --random 60 --seed 12 --backend systemc --back-to-back --format json > rand_sc.json
+for f in rand.json rand_sc.json; do
+  python3 -c "
+import json
+j = json.load(open('$f'))
+t = j['totals']
+assert t['failed'] == 0 and t['outputs_equal'] == t['cycles_equal'] == len(j['cases']) >= 60, t
+"
+done
 
 # back-pressure: input gaps and output stalls on 40% of the cycles change the timing but
 # not a single output (every case, both backends)

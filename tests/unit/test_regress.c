@@ -73,10 +73,10 @@ static void test_cycles_hand(void **state)
     assert_int_equal(cu_layer_derive(&m, err, sizeof err), 0);
     assert_int_equal(regress_expected_cycles(&m), 158);
     assert_int_equal(regress_cmodel_cycles(&m, &e) + REGRESS_PIPE_DEPTH, 158);
-    /* stride 2, 1x1, 4x4 input: a 3-row line buffer (K + stride); rows arrive at 1-4, 5-8,
-     * 9-12; row 3 may enter only once output row 0 has freed row 0 (edge 7), so 13-16.
-     * Output row 0 issues at 5-6; output row 1 needs rows 0-2 (edge 13) and its last pixel
-     * the whole input (edge 17): words at 13 and 17; last word out at 17 + 6 = 23. */
+    /* stride 2, 1x1, 4x4 input: a 3-row line buffer (K + stride) plus the 128-pixel input
+     * FIFO, so nothing blocks: rows arrive at 1-4, 5-8, 9-12, 13-16. Output row 0 issues at
+     * 5-6; output row 1 needs rows 0-2 (edge 13) and its last pixel the whole input (edge
+     * 17): words at 13 and 17; last word out at 17 + 6 = 23. */
     cu_layer s = {.cin = 4, .cout = 4, .h = 4, .w = 4, .k = 1, .stride = 2, .pad = 0, .simd = 4, .pe = 4};
     assert_int_equal(cu_layer_derive(&s, err, sizeof err), 0);
     assert_int_equal(cu_linebuf_rows(&s), 3);
