@@ -165,8 +165,9 @@ int cmd_infer(int argc, char **argv)
             k = (int)v;
         }
         if (k < 0) {
+            int last = n.n_layers - 1;
             net_free(&n);
-            return cli_failf("--dump-layer: net %s has no layer '%s' (a name or 0..%d)", n.name, dump, n.n_layers - 1);
+            return cli_failf("--dump-layer: net %s has no layer '%s' (a name or 0..%d)", n.name, dump, last);
         }
     }
     if (bitw && net_apply_bit_digits(&n, bitw, NULL, &e)) {
