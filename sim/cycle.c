@@ -2,10 +2,20 @@
 #include "cycle.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "topology_dataflow.h"
 #include "topology_engine.h"
+
+void cycle_fifos_free(cycle_fifos *f)
+{
+    if (!f)
+        return;
+    free(f->f);
+    f->f = NULL;
+    f->n = 0;
+}
 
 void cycle_opts_default(cycle_opts *o)
 {
@@ -58,6 +68,7 @@ int cycle_simulate(const net *n, const design *ds, const cycle_opts *o, perf *p,
         if (!auto_frames || a.frames >= CYCLE_FRAMES_MAX || perf_is_steady(p))
             return 0;
         perf_free(p);
+        cycle_fifos_free(a.fifos);
         a.frames *= 2;
     }
 }

@@ -17,6 +17,7 @@
 
 #include "design.h"
 #include "error.h"
+#include "fifo.h"
 #include "net.h"
 #include "perf.h"
 
@@ -28,10 +29,24 @@
 #define CYCLE_FRAMES_DATAFLOW 8
 #define CYCLE_FRAMES_MAX 64
 
+/* Dataflow: every inter-layer FIFO over the whole run (tokens are pixels). */
+typedef struct fifo_report {
+    int producer, consumer;   /* layer indices; -1 is the input DMA */
+    fifo_stats s;
+} fifo_report;
+
+typedef struct cycle_fifos {
+    int n;
+    fifo_report *f;
+} cycle_fifos;
+
+void cycle_fifos_free(cycle_fifos *f);
+
 typedef struct cycle_opts {
     int frames;               /* frames simulated; 0 = the default of the topology */
     const char *trace_path;   /* VCD of block activity, or NULL */
     uint64_t trace_from, trace_to;
+    cycle_fifos *fifos;       /* dataflow: filled (allocated) when not NULL */
 } cycle_opts;
 
 typedef struct cycle_info {

@@ -42,6 +42,7 @@ typedef struct df_sim {
     int nu;
     df_unit *u;
     fifo *fifos;
+    int *edge_from, *edge_to; /* per FIFO: producer and consumer layer (-1: input DMA) */
     int nf;
     int *stack, sp;
     uint64_t t, events;
@@ -249,7 +250,9 @@ static int build(df_sim *S, tf_err *e)
     for (int i = 0; i < n->n_layers; i++)
         n_edges += n->layers[i].n_inputs;
     S->fifos = calloc((size_t)(n_edges ? n_edges : 1), sizeof(fifo));
-    if (!S->u || !S->stack || !S->fifos)
+    S->edge_from = calloc((size_t)(n_edges ? n_edges : 1), sizeof(int));
+    S->edge_to = calloc((size_t)(n_edges ? n_edges : 1), sizeof(int));
+    if (!S->u || !S->stack || !S->fifos || !S->edge_from || !S->edge_to)
         return tf_errf(e, "out of memory");
     /* consumers per unit */
     int *ncons = calloc((size_t)nu, sizeof(int));
@@ -291,6 +294,8 @@ static int build(df_sim *S, tf_err *e)
                 if (cap < frame)
                     cap = frame;
             }
+            S->edge_from[S->nf] = p;
+            S->edge_to[S->nf] = i;
             fifo *q = &S->fifos[S->nf++];
             if (fifo_init(q, cap < 1 ? 1 : cap))
                 return tf_errf(e, "fifo_depth must be >= 1 (got %d)", ds->fifo_depth);
@@ -329,6 +334,8 @@ static void destroy(df_sim *S)
         }
     free(S->u);
     free(S->fifos);
+    free(S->edge_from);
+    free(S->edge_to);
     free(S->stack);
 }
 
@@ -460,6 +467,21 @@ int topology_dataflow_run(const net *n, const design *ds, const cycle_opts *o, p
         }
     }
     ci->sim_cycles = done_all;
+    if (o->fifos) {
+        o->fifos->n = 0;
+        o->fifos->f = calloc((size_t)(S.nf ? S.nf : 1), sizeof(fifo_report));
+        if (!o->fifos->f) {
+            perf_free(p);
+            tf_errf(e, "out of memory");
+            goto out;
+        }
+        for (int q = 0; q < S.nf; q++) {
+            fifo_report *r = &o->fifos->f[o->fifos->n++];
+            r->producer = S.edge_from[q];
+            r->consumer = S.edge_to[q];
+            fifo_stats_at(&S.fifos[q], S.t, &r->s);
+        }
+    }
     ci->events = S.events;
     rc = 0;
 out:

@@ -269,8 +269,13 @@ out:
     return rc;
 }
 
+static const char *layer_name_or_input(const net *n, int i)
+{
+    return i < 0 ? "input" : n->layers[i].name;
+}
+
 static void print_result(const sim_opts *o, const net *n, const device *dv, const design *ds, const evaluation *ev,
-                         const perf *an, int64_t design_id)
+                         const perf *an, const cycle_fifos *fq, int64_t design_id)
 {
     const perf *p = &ev->p;
     if (o->fmt == FMT_JSON) {
@@ -306,6 +311,18 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
         json_object_set_new(j, "feasible", json_boolean(ev->feasible));
         if (ds->arch == ARCH_DATAFLOW) {
             json_object_set_new(j, "fifo_depth", json_integer(ds->fifo_depth));
+            json_t *jf = json_array();
+            for (int i = 0; i < fq->n; i++) {
+                const fifo_report *r = &fq->f[i];
+                json_array_append_new(jf, json_pack("{s:s,s:s,s:I,s:I,s:f,s:I,s:I}", "from",
+                                                    layer_name_or_input(n, r->producer), "to",
+                                                    layer_name_or_input(n, r->consumer), "capacity_pixels",
+                                                    (json_int_t)r->s.cap, "max_pixels", (json_int_t)r->s.max_count,
+                                                    "avg_pixels", r->s.avg_count, "full_cycles",
+                                                    (json_int_t)r->s.full_cycles, "empty_cycles",
+                                                    (json_int_t)r->s.empty_cycles));
+            }
+            json_object_set_new(j, "fifos", jf);
         } else {
             json_object_set_new(j, "engine", json_string(ds->eng.name));
             engine_plan pl;
@@ -354,6 +371,20 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
     printf(", %.2f MHz, %d frames (%" PRIu64 " cycles simulated)\n", ds->clock_mhz, ev->frames, ev->sim_cycles);
     table_print(&t, FMT_TABLE, stdout);
     table_free(&t);
+    if (ds->arch == ARCH_DATAFLOW && fq->n) {
+        static const char *fhead[] = {"fifo", "capacity", "max", "avg", "full_cycles", "empty_cycles"};
+        out_table ft;
+        table_init(&ft, 6, fhead);
+        for (int i = 0; i < fq->n; i++) {
+            const fifo_report *r = &fq->f[i];
+            table_addf(&ft, "%s -> %s\t%" PRIu64 "\t%" PRIu64 "\t%.1f\t%" PRIu64 "\t%" PRIu64,
+                       layer_name_or_input(n, r->producer), layer_name_or_input(n, r->consumer), r->s.cap,
+                       r->s.max_count, r->s.avg_count, r->s.full_cycles, r->s.empty_cycles);
+        }
+        printf("\nFIFOs over the whole run (pixels; %d words of the producer's lanes each):\n", ds->fifo_depth);
+        table_print(&ft, FMT_TABLE, stdout);
+        table_free(&ft);
+    }
     printf("\ninterval %" PRIu64 " cycles (%.2f fps), first-frame latency %" PRIu64 " cycles (%.3f ms); bottleneck %s\n",
            p->interval_cycles, p->fps, p->latency_cycles, (double)p->latency_cycles / (ds->clock_mhz * 1e3),
            n->layers[p->slowest].name);
@@ -396,6 +427,7 @@ int cmd_sim(int argc, char **argv)
     design ds = {0};
     evaluation ev = {0};
     perf an = {0};
+    cycle_fifos fq = {0};
     bool have_an = false;
     /* --bits before the design (the auto search costs DSPs at these bits) and again after
      * a fold file, whose own per-layer bits they override */
@@ -417,6 +449,7 @@ int cmd_sim(int argc, char **argv)
     co.trace_path = o.trace;
     co.trace_from = o.trace_from;
     co.trace_to = o.trace_to;
+    co.fifos = &fq;
     if (evaluate_cycle(&n, &ds, &dv, &b, &co, &ev, &e))
         goto out;
     tf_err ae;
@@ -424,7 +457,7 @@ int cmd_sim(int argc, char **argv)
     int64_t id;
     if (record(&o, argc, argv, &n, &dv, &ds, &ev, &id, &e))
         goto out;
-    print_result(&o, &n, &dv, &ds, &ev, have_an ? &an : NULL, id);
+    print_result(&o, &n, &dv, &ds, &ev, have_an ? &an : NULL, &fq, id);
     rc = 0;
 out:
     if (rc)
@@ -432,6 +465,7 @@ out:
     if (have_an)
         perf_free(&an);
     evaluation_free(&ev);
+    cycle_fifos_free(&fq);
     design_free(&ds);
     net_free(&n);
     return rc;

@@ -84,6 +84,19 @@ assert b8["dsp"] >= ism["dsp"], (b8["dsp"], ism["dsp"])
 assert a22["fps"] >= a88["fps"], (a22["fps"], a88["fps"])  # cheaper products, faster design in budget
 PY
 
+# FIFO occupancy: the reorg bypass of UltraNet_Bypass waits in its skip buffer for conv6
+"$tf2sim" sim --net ultranet_bypass --fold auto --format json --db none > byp.json
+python3 - byp.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+F = {(f["from"], f["to"]): f for f in j["fifos"]}
+assert len(F) == 16, sorted(F)
+skip = F[("reorg", "concat")]
+assert skip["capacity_pixels"] == 200 and skip["max_pixels"] > 1, skip   # a whole 10x20 frame
+for f in j["fifos"]:
+    assert f["max_pixels"] <= f["capacity_pixels"], f
+PY
+
 # --fold auto, table and CSV
 "$tf2sim" sim --net ultranet --fold auto --db sim.db > auto.txt
 grep -q "^interval [0-9]* cycles" auto.txt
