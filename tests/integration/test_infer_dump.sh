@@ -37,5 +37,13 @@ set -e
 if [ "$rc" -eq 0 ] || [ "$(wc -l < "$work/err.txt")" -ne 1 ] || ! grep -q "float32 \[3\]\[160\]\[320\] = 614400 bytes" "$work/err.txt"; then
   echo "FAIL: raw input without --raw"; cat "$work/err.txt"; fails=$((fails + 1))
 fi
+set +e
+"$tf2sim" infer --net ultranet --weights "$ism/weight_4a4w" --input "$ism/boat6_0.jpg" --dump-layer conv9 \
+    --out "$work/x.bin" > /dev/null 2> "$work/err.txt"
+rc=$?
+set -e
+if [ "$rc" -eq 0 ] || ! grep -q "has no layer 'conv9' (a name or 0..12)" "$work/err.txt"; then
+  echo "FAIL: unknown --dump-layer"; cat "$work/err.txt"; fails=$((fails + 1))
+fi
 [ "$fails" -eq 0 ] && echo "infer_dump: all checks passed"
 exit "$fails"
