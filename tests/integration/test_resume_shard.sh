@@ -58,7 +58,12 @@ grep -q "resuming unfinished run" killed.err
 # Ctrl-C: exit 130, says what was saved, and the same command resumes it.
 "$tf2sim" "${sweep[@]}" --db int.db > /dev/null 2> int.err &
 pid=$!
-sleep 0.8
+# Interrupt once the sweep has saved something (however loaded the machine is).
+for _ in $(seq 1 300); do
+  n=$(sqlite3 int.db "SELECT count(*) FROM run_designs" 2>/dev/null || echo 0)
+  [ "${n:-0}" -gt 0 ] && break
+  sleep 0.1
+done
 kill -INT "$pid"
 set +e
 wait "$pid"
