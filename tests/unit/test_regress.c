@@ -84,6 +84,36 @@ static void test_cycles_hand(void **state)
     assert_int_equal(regress_cmodel_cycles(&s, &e) + REGRESS_PIPE_DEPTH, 23);
 }
 
+/* Constrained-random cases are legal, cover the space, and the closed form agrees with
+ * the cycle-level model on them too (including layers whose input blocks). */
+static void test_random_cases(void **state)
+{
+    (void)state;
+    int dw = 0, sac = 0, pack = 0, raw = 0, k5 = 0, s2 = 0;
+    for (int i = 0; i < 600; i++) {
+        regress_case c;
+        tf_err e;
+        assert_int_equal(regress_random_case(1 + (uint32_t)i % 3, i, &c), 0);
+        cu_layer l = c.l;
+        char err[256];
+        if (cu_layer_derive(&l, err, sizeof err))
+            fail_msg("%s: %s", c.name, err);
+        dw += l.depthwise;
+        sac += l.sac;
+        pack += l.pack;
+        raw += !l.requant;
+        k5 += l.k == 5;
+        s2 += l.stride == 2;
+        uint64_t m = regress_cmodel_cycles(&l, &e);
+        if (!m)
+            fail_msg("%s: %s", c.name, e.msg);
+        if (m + REGRESS_PIPE_DEPTH != regress_expected_cycles(&l))
+            fail_msg("%s: model %llu + %d, closed form %llu", c.name, (unsigned long long)m, REGRESS_PIPE_DEPTH,
+                     (unsigned long long)regress_expected_cycles(&l));
+    }
+    assert_true(dw > 30 && sac > 30 && pack > 30 && raw > 30 && k5 > 100 && s2 > 100);
+}
+
 /* The closed form and the cycle-level model agree on every case of the matrix. */
 static void test_cycles_closed_vs_model(void **state)
 {
@@ -221,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_matrix),
         cmocka_unit_test(test_cycles_hand),
         cmocka_unit_test(test_cycles_closed_vs_model),
+        cmocka_unit_test(test_random_cases),
         cmocka_unit_test(test_sac_golden),
         cmocka_unit_test(test_catches_difference),
         cmocka_unit_test(test_prepare_all),
