@@ -557,7 +557,8 @@ static void test_net_json_round_trip(void **state)
         for (int j = 0; j < a.n_layers; j++) {
             layer la = a.layers[j], lb = b.layers[j];
             if (memcmp(&la, &lb, sizeof la) != 0)
-                fail_msg("%s: layer %s differs after the round trip", names[i], la.name);
+                fail_msg("%s: layer %s differs after the round trip (a layer field sim/net_write.c does not write?)",
+                         names[i], la.name);
         }
         free(text);
         net_free(&a);
