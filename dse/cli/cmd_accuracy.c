@@ -16,8 +16,8 @@ static const char ACC_HELP[] =
     "                       [--lshift N] [--resize fpga|opencv] [--limit N] [--threads N]\n"
     "                       [--boxes-out FILE] [--format table|json|csv]\n"
     "       tf2sim accuracy --net fmnist_cnn [--bitw N|DIGITS] [--bita N|DIGITS] [--pow2] [--float]\n"
-    "                       [--bits-table] [--engine mixq|tf2] [--weights DIR] [--data DIR]\n"
-    "                       [--calib N] [--limit N]\n"
+    "                       [--bits-table] [--engine mixq|tf2] [--act-scale tensor|channel]\n"
+    "                       [--weights DIR] [--data DIR] [--calib N] [--limit N]\n"
     "Detection (DIR/ground_truth_plain.txt):\n"
     "  Runs the bit-accurate MixQ integer model (weights in the iSmart layout: conv_k_w/inc/bias.bin)\n"
     "  on a DAC-SDC style data set (DIR/ground_truth_plain.txt, DIR/images/<id>.jpg): JPEG decode,\n"
@@ -37,6 +37,8 @@ static const char ACC_HELP[] =
     "  --calib training images, default 1000) and reports top-1 of the bit-accurate integer model\n"
     "  on the test images. --bitw/--bita take one digit for every layer or one per compute layer;\n"
     "  --pow2 makes weights powers of two (INQ); --float reports the float reference only;\n"
+    "  --act-scale channel calibrates one activation step per channel (folded into the next\n"
+    "  layer's integer weights) instead of one per tensor (default);\n"
     "  --bits-table prints top-1 for 8/8 down to 2/2 and pow2 weights beside the float model.\n"
     "  --engine tf2 runs the TF2 engine's arithmetic instead: INQ power-of-two weights (4-bit codes,\n"
     "  7 magnitudes + zero), int8 features with per-channel power-of-two Q, shift-accumulate.\n";
@@ -69,7 +71,7 @@ static int apply_bits_opt(net *n, const char *bw, const char *ba, tf_err *e)
 
 typedef struct cls_opts {
     const char *bitw, *bita, *wdir, *data;
-    bool pow2, float_only, table, tf2;
+    bool pow2, float_only, table, tf2, act_channel;
     long calib, limit, threads;
     out_format fmt;
 } cls_opts;
@@ -108,7 +110,7 @@ static int cls_one(const net *base, const float_weights *fw, const cls_data *tra
     for (int k = 0; k < nc; k++)
         memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
     ptq_model m;
-    int rc = ptq_build(&m, &n, fw, cal, nc, pow2, e);
+    int rc = ptq_build_opts(&m, &n, fw, cal, nc, pow2, o->act_channel, e);
     free(cal);
     int correct = 0;
     if (rc == 0) {
@@ -272,8 +274,8 @@ int cmd_accuracy(int argc, char **argv)
         {"bita", required_argument, 0, 'A'},    {"pow2", no_argument, 0, 'P'},
         {"float", no_argument, 0, 'F'},         {"bits-table", no_argument, 0, 'T'},
         {"calib", required_argument, 0, 'C'},   {"engine", required_argument, 0, 'E'},
-        {0, 0, 0, 0}};
-    bool tf2 = false;
+        {"act-scale", required_argument, 0, 'S'}, {0, 0, 0, 0}};
+    bool tf2 = false, act_channel = false;
     const char *bita = NULL;
     bool pow2 = false, float_only = false, bits_table = false;
     long calib = 1000;
@@ -294,6 +296,14 @@ int cmd_accuracy(int argc, char **argv)
         case 'o': boxes_out = optarg; break;
         case 'A': bita = optarg; break;
         case 'P': pow2 = true; break;
+        case 'S':
+            if (strcmp(optarg, "channel") == 0)
+                act_channel = true;
+            else if (strcmp(optarg, "tensor") == 0)
+                act_channel = false;
+            else
+                return cli_failf("--act-scale: '%s' is not one of tensor, channel", optarg);
+            break;
         case 'E':
             if (strcmp(optarg, "tf2") == 0)
                 tf2 = true;
@@ -358,7 +368,7 @@ int cmd_accuracy(int argc, char **argv)
             return cli_failf("accuracy: --engine tf2 fixes the bits (INQ 4-bit weights, int8 features); "
                              "drop --bitw/--bita/--pow2");
         }
-        cls_opts co = {.bitw = bitw, .bita = bita, .wdir = wdir, .data = data, .pow2 = pow2, .tf2 = tf2,
+        cls_opts co = {.bitw = bitw, .bita = bita, .wdir = wdir, .data = data, .pow2 = pow2, .tf2 = tf2, .act_channel = act_channel,
                        .float_only = float_only, .table = bits_table, .calib = calib, .limit = limit,
                        .threads = threads, .fmt = fmt};
         int r = run_classify(&n, &co);
@@ -375,9 +385,9 @@ int cmd_accuracy(int argc, char **argv)
         return cli_failf("--data %s: neither ground_truth_plain.txt (detection) nor t10k-images-idx3-ubyte[.gz] "
                          "(classification) found", data);
     }
-    if (bita || pow2 || float_only || bits_table || tf2) {
+    if (bita || pow2 || float_only || bits_table || tf2 || act_channel) {
         net_free(&n);
-        return cli_failf("accuracy: --bita, --pow2, --float, --bits-table and --engine are for classification (the integer "
+        return cli_failf("accuracy: --bita, --pow2, --float, --bits-table, --engine and --act-scale are for classification (the integer "
                          "weights of a detection set fix the bits)");
     }
     if (bitw && net_apply_bit_digits(&n, bitw, NULL, &e)) {
