@@ -99,24 +99,38 @@ int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const u
         tf2_q_layer(in_min, in_max, nin, qin);
         m->q_in = qin[0] == INT_MIN ? 0 : qin[0];
     }
+    /* Pass 1: calibrated Q of every compute layer and every residual sum. */
     for (int i = 0; i < L; i++) {
         const layer *l = &n->layers[i];
-        if (layer_is_compute(l)) {
+        if (layer_is_compute(l) || l->op == OP_ADD)
             tf2_q_layer(mn[i], mx[i], l->cout, m->l[i].q);
-        } else if (l->op == OP_MAXPOOL || l->op == OP_REORG || l->op == OP_GAP || l->op == OP_ADD) {
-            /* pools copy their input's Q (reorg: channel blocks); add needs a shared Q */
+        else if (l->op != OP_MAXPOOL && l->op != OP_REORG && l->op != OP_GAP && l->op != OP_CONCAT) {
+            tf_errf(e, "%s: op %s is not supported by the TF2 model", l->name, op_name(l->op));
+            goto out;
+        }
+    }
+    /* Residuals add int8 values without rescaling, so every operand of a sum is given the
+     * sum's Q. Going from the last sum back, a chain of sums in one stage ends up with the
+     * Q of the stage's last sum (the ResNet-50 emulator's rule, tf2-engine.md §2.5). The
+     * producer is found through max pools (same channels). */
+    for (int i = L - 1; i >= 0; i--) {
+        const layer *l = &n->layers[i];
+        if (l->op != OP_ADD)
+            continue;
+        for (int k = 0; k < l->n_inputs; k++) {
+            int s = l->inputs[k];
+            while (s >= 0 && n->layers[s].op == OP_MAXPOOL)
+                s = n->layers[s].inputs[0];
+            if (s >= 0 && (layer_is_compute(&n->layers[s]) || n->layers[s].op == OP_ADD))
+                memcpy(m->l[s].q, m->l[i].q, sizeof *m->l[i].q * (size_t)l->cout);
+        }
+    }
+    /* Pass 2: pass-through ops take their inputs' (final) Q; sums check their operands. */
+    for (int i = 0; i < L; i++) {
+        const layer *l = &n->layers[i];
+        if (l->op == OP_MAXPOOL || l->op == OP_REORG || l->op == OP_GAP) {
             for (int c = 0; c < l->cout; c++)
                 m->l[i].q[c] = q_of_input(m, l, l->op == OP_REORG ? c % l->cin : c);
-            if (l->op == OP_ADD)
-                for (int k = 1; k < l->n_inputs; k++)
-                    for (int c = 0; c < l->cout; c++) {
-                        int s = l->inputs[k], qk = s < 0 ? m->q_in : m->l[s].q[c];
-                        if (qk != m->l[i].q[c]) {
-                            tf_errf(e, "%s: residual operands need one shared Q per channel (channel %d: %d vs %d)",
-                                    l->name, c, m->l[i].q[c], qk);
-                            goto out;
-                        }
-                    }
         } else if (l->op == OP_CONCAT) {
             int c0 = 0;
             for (int k = 0; k < l->n_inputs; k++) {
@@ -125,9 +139,16 @@ int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const u
                     m->l[i].q[c0 + c] = s < 0 ? m->q_in : m->l[s].q[c];
                 c0 += cc;
             }
-        } else {
-            tf_errf(e, "%s: op %s is not supported by the TF2 model", l->name, op_name(l->op));
-            goto out;
+        } else if (l->op == OP_ADD) {
+            for (int k = 0; k < l->n_inputs; k++)
+                for (int c = 0; c < l->cout; c++) {
+                    int s = l->inputs[k], qk = s < 0 ? m->q_in : m->l[s].q[c];
+                    if (qk != m->l[i].q[c]) {
+                        tf_errf(e, "%s: residual operand %d has Q %d on channel %d, the sum %d (operands must "
+                                   "come from layers whose Q can be shared)", l->name, k, qk, c, m->l[i].q[c]);
+                        goto out;
+                    }
+                }
         }
     }
     /* Weight bytes and output stages. */
@@ -192,44 +213,57 @@ static int tf2_fc(const layer *l, const tensor *in, const uint8_t *wb, const tf2
     return 0;
 }
 
-int tf2_classify(const tf2_model *m, const uint8_t *pix, tf_err *e)
+int tf2_run(const tf2_model *m, const uint8_t *pix, tensor *head, tf_err *e)
 {
     const net *n = m->n;
     tensor in = {0};
     tensor *outs = calloc((size_t)n->n_layers, sizeof *outs);
-    int best = -1;
-    if (!outs || tensor_alloc(&in, n->in_c, n->in_h, n->in_w, e))
+    int rc = -1;
+    if (!outs) {
+        tf_errf(e, "out of memory");
+        goto out;
+    }
+    if (tensor_alloc(&in, n->in_c, n->in_h, n->in_w, e))
         goto out;
     for (size_t i = 0; i < tensor_size(&in); i++)
         in.d[i] = tf2_quantize_feature(pix[i] / 255.0, m->q_in);
     for (int i = 0; i < n->n_layers; i++) {
         const layer *l = &n->layers[i];
         const tensor *x = l->inputs[0] < 0 ? &in : &outs[l->inputs[0]];
-        int rc;
+        int r;
         switch (l->op) {
-        case OP_CONV: rc = tf2_conv(l, x, m->l[i].wbytes, m->l[i].op, l->relu, &outs[i], e); break;
-        case OP_FC: rc = tf2_fc(l, x, m->l[i].wbytes, m->l[i].op, l->relu, &outs[i], e); break;
-        case OP_MAXPOOL: rc = mixq_maxpool(l, x, &outs[i], e); break;
-        case OP_REORG: rc = mixq_reorg(l, x, &outs[i], e); break;
-        case OP_GAP: rc = tf2_gap(x, &outs[i], e); break;
+        case OP_CONV: r = tf2_conv(l, x, m->l[i].wbytes, m->l[i].op, l->relu, &outs[i], e); break;
+        case OP_FC: r = tf2_fc(l, x, m->l[i].wbytes, m->l[i].op, l->relu, &outs[i], e); break;
+        case OP_MAXPOOL: r = mixq_maxpool(l, x, &outs[i], e); break;
+        case OP_REORG: r = mixq_reorg(l, x, &outs[i], e); break;
+        case OP_GAP: r = tf2_gap(x, &outs[i], e); break;
         case OP_ADD:
-            rc = tf2_add(x, l->inputs[1] < 0 ? &in : &outs[l->inputs[1]], l->relu, &outs[i], e);
+            r = tf2_add(x, l->inputs[1] < 0 ? &in : &outs[l->inputs[1]], l->relu, &outs[i], e);
             break;
-        default: rc = tf_errf(e, "%s: op %s not supported by the TF2 model", l->name, op_name(l->op));
+        default: r = tf_errf(e, "%s: op %s not supported by the TF2 model", l->name, op_name(l->op));
         }
-        if (rc)
+        if (r)
             goto out;
     }
-    const tensor *o = &outs[n->n_layers - 1];
-    best = 0;
-    for (size_t k = 1; k < tensor_size(o); k++)
-        if (o->d[k] > o->d[best])
-            best = (int)k;
+    rc = tensor_copy(head, &outs[n->n_layers - 1], e);
 out:
     if (outs)
         for (int i = 0; i < n->n_layers; i++)
             tensor_free(&outs[i]);
     free(outs);
     tensor_free(&in);
+    return rc;
+}
+
+int tf2_classify(const tf2_model *m, const uint8_t *pix, tf_err *e)
+{
+    tensor o = {0};
+    if (tf2_run(m, pix, &o, e))
+        return -1;
+    int best = 0;
+    for (size_t k = 1; k < tensor_size(&o); k++)
+        if (o.d[k] > o.d[best])
+            best = (int)k;
+    tensor_free(&o);
     return best;
 }

@@ -30,6 +30,8 @@ typedef struct tf2_model {
 int tf2_model_build(tf2_model *m, const net *n, const float_weights *fw, const uint8_t *calib, int n_calib,
                     tf_err *e);
 void tf2_model_free(tf2_model *m);
+/* The last layer's int8 output (real value = code / 2^Q of its channel). */
+int tf2_run(const tf2_model *m, const uint8_t *pix, tensor *head, tf_err *e);
 /* Argmax of the int8 head (first wins a tie); -1 on error. */
 int tf2_classify(const tf2_model *m, const uint8_t *pix, tf_err *e);
 
