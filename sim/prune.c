@@ -67,8 +67,10 @@ static void check_consumers(const net *n, int i, int from, char *why, size_t cap
             check_consumers(n, j, from, why, cap);
             break;
         case OP_CONV:
-            if (c->groups != 1)
-                snprintf(why, cap, "it feeds grouped/depthwise conv '%s' (not handled)", c->name);
+            if (layer_is_depthwise(c)) /* loses the same channels, and passes the cut on */
+                check_consumers(n, j, from, why, cap);
+            else if (c->groups != 1)
+                snprintf(why, cap, "it feeds grouped conv '%s' (not handled)", c->name);
             break;
         case OP_FC:
             break;
@@ -145,7 +147,7 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
             continue;
         char why[160] = "";
         if (l->groups != 1)
-            snprintf(why, sizeof why, "it is a grouped/depthwise conv (not handled)");
+            snprintf(why, sizeof why, "it is a grouped/depthwise conv (prune the conv before it instead)");
         else
             check_consumers(n, i, i, why, sizeof why);
         if (why[0]) {
@@ -191,7 +193,8 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
             chan[i] = keep[i];
             r->info[i].pruned = true;
             r->info[i].cout_after = k;
-        } else if ((l->op == OP_MAXPOOL || l->op == OP_AVGPOOL || l->op == OP_GAP) && l->inputs[0] >= 0) {
+        } else if ((l->op == OP_MAXPOOL || l->op == OP_AVGPOOL || l->op == OP_GAP || layer_is_depthwise(l)) &&
+                   l->inputs[0] >= 0) {
             chan[i] = chan[l->inputs[0]];
             if (chan[i])
                 r->info[i].cout_after = r->info[l->inputs[0]].cout_after;
@@ -244,7 +247,9 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
             tf_errf(e, "%s: no float weights loaded", ol->name);
             goto out;
         }
-        const int *ko = keep[i], *ki = ol->inputs[0] >= 0 ? chan[ol->inputs[0]] : NULL;
+        /* A depthwise conv keeps the filters of its kept channels, one input channel each. */
+        bool dw = layer_is_depthwise(ol);
+        const int *ko = dw ? chan[i] : keep[i], *ki = !dw && ol->inputs[0] >= 0 ? chan[ol->inputs[0]] : NULL;
         size_t per = ol->op == OP_FC ? (size_t)ol->hin * ol->win : (size_t)ol->k * ol->k;
         int cin_old = ol->op == OP_FC ? ol->cin : layer_cin_per_group(ol);
         int cin_new = ol->op == OP_FC ? nl->cin : layer_cin_per_group(nl);

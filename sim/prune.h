@@ -5,10 +5,11 @@
  * over the filter, on the unpruned weights) are removed, ties broken by the lower index
  * removed first; the kept filters stay in their order, with their biases. Every consumer of
  * the pruned channels loses the same input channels: a conv its input-channel slices, an fc
- * the columns of those channels in its C,H,W flattening; max/avg pools, gap and concat (at the
- * input's channel offset) in between pass the cut through. Not handled, and refused with the
- * reason: a conv feeding add (the other operands would need the same cut) or reorg, a
- * grouped/depthwise conv on either side, and a conv whose output is a net output. With no layer list, every conv that can be pruned
+ * the columns of those channels in its C,H,W flattening; max/avg pools, gap, concat (at the
+ * input's channel offset) and depthwise convs (which lose those channels' filters) in between
+ * pass the cut through. Not handled, and refused with the reason: a conv feeding add (the other
+ * operands would need the same cut) or reorg, grouped convs (a depthwise conv is not pruned
+ * itself: prune the conv before it), and a conv whose output is a net output. With no layer list, every conv that can be pruned
  * is, and the others are listed as skipped with their reason. */
 #ifndef TF2SIM_PRUNE_H
 #define TF2SIM_PRUNE_H

@@ -4,7 +4,8 @@
  * - fmnist_cnn (from tests/data/fmnist_cnn.onnx, the committed float weights): the pruned net
  *   computes exactly what the full net computes with the pruned filters (weights and bias)
  *   zeroed, through ReLU, max pools and the fc's C,H,W flattening; deterministic;
- * - a fire-style concat: the cut goes through at the input's channel offset;
+ * - a fire-style concat: the cut goes through at the input's channel offset; a depthwise conv
+ *   loses the cut channels' filters;
  * - refusals: add consumers, net outputs, non-conv layers, bad ratios. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -270,12 +271,57 @@ static void test_concat(void **state)
     net_free(&n);
 }
 
+static const char DW_NET[] =
+    "{\"name\": \"dw\", \"input\": {\"c\": 3, \"h\": 8, \"w\": 8}, \"layers\": ["
+    "{\"name\": \"a\", \"op\": \"conv\", \"cout\": 6, \"k\": 3, \"pad\": 1, \"relu\": true, \"bias\": true},"
+    "{\"name\": \"dw\", \"op\": \"conv\", \"depthwise\": true, \"k\": 3, \"stride\": 2, \"pad\": 1, \"relu\": true},"
+    "{\"name\": \"b\", \"op\": \"conv\", \"cout\": 4, \"k\": 1, \"relu\": true, \"bias\": true},"
+    "{\"name\": \"g\", \"op\": \"gap\"},"
+    "{\"name\": \"fc\", \"op\": \"fc\", \"cout\": 2, \"bias\": true}]}";
+
+static void test_depthwise(void **state)
+{
+    (void)state;
+    net n;
+    tf_err e;
+    if (net_parse(&n, "dw", DW_NET, &e))
+        fail_msg("%s", e.msg);
+    float_weights fw = {.n_layers = n.n_layers, .l = calloc((size_t)n.n_layers, sizeof(float_layer_w))};
+    for (int i = 0; i < n.n_layers; i++)
+        if (layer_is_compute(&n.layers[i])) {
+            fw.l[i].n_w = n.layers[i].weights;
+            fw.l[i].w = malloc(sizeof(float) * fw.l[i].n_w);
+            for (size_t k = 0; k < fw.l[i].n_w; k++)
+                fw.l[i].w[k] = (float)((int)((k * 31 + (size_t)i * 5) % 19) - 9) / 16.0f;
+            if (n.layers[i].bias) {
+                fw.l[i].b = malloc(sizeof(float) * (size_t)n.layers[i].cout);
+                for (int o = 0; o < n.layers[i].cout; o++)
+                    fw.l[i].b[o] = (float)(o % 3) / 10.0f - 0.05f;
+            }
+        }
+    prune_result p;
+    if (prune_l1(&n, &fw, 0.5, NULL, &p, &e))
+        fail_msg("%s", e.msg);
+    int a = net_find(&n, "a"), dw = net_find(&n, "dw"), b = net_find(&n, "b");
+    assert_true(p.info[a].pruned && !p.info[dw].pruned && p.info[b].pruned);
+    assert_non_null(strstr(p.info[dw].skipped, "depthwise"));
+    assert_int_equal(p.n.layers[dw].cout, 3);
+    assert_true(layer_is_depthwise(&p.n.layers[dw]));
+    assert_int_equal(p.n.layers[b].cin, 3);
+    check_equivalent(&n, &fw, &p);
+    prune_result_free(&p);
+    expect_prune_fail(&n, &fw, 0.5, "dw", "prune the conv before it instead");
+    float_weights_free(&fw);
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_select_ties),
         cmocka_unit_test(test_fmnist_equivalence),
         cmocka_unit_test(test_concat),
+        cmocka_unit_test(test_depthwise),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
