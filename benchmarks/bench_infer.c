@@ -1,7 +1,7 @@
 /* bench_infer.c: single-thread inference throughput (images/s) of the bit-accurate integer
  * models beside the float reference path, for ultranet (iSmart 4a4w weights, 320x160) and
  * fmnist_cnn (post-training quantised 8/8 and 4/4, 28x28).
- * usage: bench_infer [--images N]   (needs ../shared data and models/fmnist_cnn) */
+ * usage: bench_infer [--images N]   (needs ../shared data and configs/models/fmnist_cnn) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +113,7 @@ static int bench_fmnist(int n_img)
     net n;
     float_weights fw;
     char wdir[1024];
-    snprintf(wdir, sizeof wdir, "%s/../models/fmnist_cnn", tf2sim_config_dir());
+    config_model_dir("fmnist_cnn", wdir, sizeof wdir);
     if (net_load_named(&n, "fmnist_cnn", &e) || float_weights_load_npy(&fw, &n, wdir, &e)) {
         fprintf(stderr, "bench_infer: fmnist skipped: %s\n", e.msg);
         return 0;

@@ -2,7 +2,7 @@
  *
  * Accuracy depends on the net and its per-layer bits (and pow2), not on the folding, so it
  * is computed once per (net, bitw, bita, pow2) and kept in the accuracy_cache table. Only
- * nets with committed float weights and a data set (fmnist_cnn: models/fmnist_cnn/ and
+ * nets with committed float weights and a data set (fmnist_cnn: configs/models/fmnist_cnn/ and
  * Debian's Fashion-MNIST) get a value; for the others *acc is -1 and the column stays NULL. */
 #ifndef TF2SIM_ACCURACY_H
 #define TF2SIM_ACCURACY_H

@@ -6,7 +6,7 @@ Run with Debian's interpreter (python3-torch, python3-numpy):
     /usr/bin/python3 scripts/export_fmnist_onnx.py [--out tests/data]
 
 1. fmnist_cnn.onnx: the committed Fashion-MNIST CNN (architecture of scripts/train_fmnist.py and
-   configs/nets/fmnist_cnn.json, float weights models/fmnist_cnn/*.npy) exported by
+   configs/nets/fmnist_cnn.json, float weights configs/models/fmnist_cnn/*.npy) exported by
    torch.onnx.export (opset 13; Debian has no `onnx` Python module, torch does not need it).
 2. small_mixed.onnx: a small hand-built graph with the ops the fmnist net lacks: Conv with
    BatchNormalization, Clip(0, 6), a residual Add, Concat, MaxPool, AveragePool,

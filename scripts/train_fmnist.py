@@ -2,7 +2,7 @@
 """Train the small Fashion-MNIST CNN of configs/nets/fmnist_cnn.json once, on the CPU.
 
 Run with Debian's interpreter (python3-torch, python3-numpy):
-    /usr/bin/python3 scripts/train_fmnist.py [--epochs 8] [--out models/fmnist_cnn]
+    /usr/bin/python3 scripts/train_fmnist.py [--epochs 8] [--out configs/models/fmnist_cnn]
 Data: Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/*-idx?-ubyte.gz).
 Input is pixel/255 (no mean/std), layout C,H,W = 1x28x28.
 Writes float32 NPY weights in PyTorch layout (conv [cout][cin][3][3], fc [10][576] over a

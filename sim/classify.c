@@ -171,7 +171,7 @@ int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow
     else if (getenv("TF2SIM_MODELS"))
         snprintf(wd, sizeof wd, "%s/%s", getenv("TF2SIM_MODELS"), n->name);
     else
-        snprintf(wd, sizeof wd, "%s/../models/%s", tf2sim_config_dir(), n->name);
+        config_model_dir(n->name, wd, sizeof wd);
     snprintf(dd, sizeof dd, "%s", data ? data : "/usr/share/datasets/fashion-mnist");
     char probe[1100];
     snprintf(probe, sizeof probe, "%s/%s_w.npy", wd, n->layers[0].name);

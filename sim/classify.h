@@ -33,7 +33,7 @@ void cls_cache_clear(void);
 #endif
 
 /* Everything for one bit vector: float weights from <models>/<net name>/ (wdir NULL: the
- * default models/ folder), the IDX set in `data` (NULL: Debian's fashion-mnist),
+ * default configs/models/ folder), the IDX set in `data` (NULL: Debian's fashion-mnist),
  * calibration on `calib` training images, top-1 on the first `limit` test images (0: all).
  * Returns 1 (not an error) when the net has no weights or data, leaving *top1 = -1.
  * The loaded weights and data are kept for the next call with the same net and folders. */

@@ -13,6 +13,11 @@ const char *tf2sim_config_dir(void)
     return (env && env[0]) ? env : TF2SIM_CONFIG_DIR;
 }
 
+void config_model_dir(const char *net_name, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/models/%s", tf2sim_config_dir(), net_name);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

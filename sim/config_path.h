@@ -15,6 +15,9 @@ const char *tf2sim_config_dir(void);
 int config_resolve(const char *subdir, const char *what, const char *name_or_path,
                    char *out, size_t cap, tf_err *e);
 
+/* Where a zoo net's committed float weights live: configs/models/<net>/. */
+void config_model_dir(const char *net_name, char *out, size_t cap);
+
 /* Comma-separated sorted names of configs/<subdir>/ (*.json). */
 void config_list_names(const char *subdir, char *out, size_t cap);
 

@@ -1,5 +1,5 @@
 /* npy.h: NumPy .npy files (format 1.0/2.0), little-endian float32, C order — the storage of
- * the committed float weights (models/). */
+ * the committed float weights (configs/models/). */
 #ifndef TF2SIM_NPY_H
 #define TF2SIM_NPY_H
 

@@ -32,7 +32,7 @@ static const char ACC_HELP[] =
     "                   opencv: OpenCV's 8-bit fixed-point INTER_LINEAR (gives featuremap/conv0_in.bin)\n"
     "  --limit N        only the first N images;  --threads N  workers (default: online CPUs)\n"
     "Classification (an IDX data set, default /usr/share/datasets/fashion-mnist from Debian's\n"
-    "dataset-fashion-mnist; float weights <name>_w/_b.npy, default models/NET/):\n"
+    "dataset-fashion-mnist; float weights <name>_w/_b.npy, default configs/models/NET/):\n"
     "  quantises post-training in C (weights per channel, activations per tensor, calibrated on\n"
     "  --calib training images, default 1000) and reports top-1 of the bit-accurate integer model\n"
     "  on the test images. --bitw/--bita take one digit for every layer or one per compute layer;\n"
@@ -156,7 +156,7 @@ static int run_classify(net *n, cls_opts *o)
     else if (getenv("TF2SIM_MODELS"))
         snprintf(wdir, sizeof wdir, "%s/%s", getenv("TF2SIM_MODELS"), n->name);
     else
-        snprintf(wdir, sizeof wdir, "%s/../models/%s", tf2sim_config_dir(), n->name);
+        config_model_dir(n->name, wdir, sizeof wdir);
     snprintf(data, sizeof data, "%s", o->data ? o->data : "/usr/share/datasets/fashion-mnist");
     float_weights fw;
     if (float_weights_load_npy(&fw, n, wdir, &e))

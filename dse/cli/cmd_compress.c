@@ -6,20 +6,21 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_path.h"
 #include "compress.h"
 #include "float_ref.h"
 #include "net_write.h"
 #include "weights_ismart.h"
 
 static const char COMPRESS_HELP[] =
-    "usage: tf2sim compress --net NET --pow2 --weights DIR --out DIR [--levels 7] [--name NAME]\n"
+    "usage: tf2sim compress --net NET --pow2 [--weights DIR] --out DIR [--levels 7] [--name NAME]\n"
     "                       [--format table|json|csv]\n"
     "  INQ power-of-two weights with TF2's rules (../shared/reference/tf2-engine.md 2.1-2.2): per\n"
     "  compute layer max_exp = floor(log2(4 max|w|/3)), levels exponents max_exp-levels+1..max_exp,\n"
     "  e = floor(log2(4|w|/3)), zero below 0.75*2^min_exp; the partition schedule 0.3/0.6/0.8/0.9/1.0\n"
     "  is the order in which weights are frozen. Nothing is retrained between the steps (INQ would\n"
     "  retrain the rest), so the result equals quantising all weights at once.\n"
-    "  --weights DIR  float weights <layer>_w.npy/_b.npy (as models/fmnist_cnn/), or an iSmart set\n"
+    "  --weights DIR  float weights <layer>_w.npy/_b.npy (default configs/models/NET/), or an iSmart set\n"
     "                 (conv_0_w.bin ..., e.g. ../shared/data/ultranet-ismart/weight_4a4w)\n"
     "  --levels N     magnitudes per sign, 1..7 (default 7, all that 4-bit codes hold)\n"
     "  --out DIR      writes DIR/NAME.inq4 (the 4-bit packed weight file: per layer a record\n"
@@ -111,11 +112,20 @@ int cmd_compress(int argc, char **argv)
         return cli_failf("compress: --pow2 is required (INQ power-of-two weights are the only compression)");
     if (!net_name || !out)
         return cli_failf("compress: --net and --out are required (see tf2sim compress --help)");
-    if (!wdir)
-        return cli_failf("compress: --weights DIR is required (float <layer>_w.npy or an iSmart conv_k_w.bin set)");
     net n;
     if (net_load_named(&n, net_name, &e))
         return cli_fail(&e);
+    /* Default: the net's committed weights (configs/models/<net>/). */
+    char default_wdir[1024];
+    if (!wdir) {
+        config_model_dir(n.name, default_wdir, sizeof default_wdir);
+        if (access(default_wdir, R_OK) != 0) {
+            net_free(&n);
+            return cli_failf("%s: no --weights given and no committed weights for net %s in %s", "compress", n.name,
+                             default_wdir);
+        }
+        wdir = default_wdir;
+    }
     char nm[NET_NAME_MAX + 16];
     if (name)
         snprintf(nm, sizeof nm, "%s", name);

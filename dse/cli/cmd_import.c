@@ -11,7 +11,7 @@
 static const char IMPORT_HELP[] =
     "usage: tf2sim import MODEL.onnx --out NET.json [--weights DIR] [--name NAME] [--format table|json|csv]\n"
     "  Reads an ONNX model and writes it as a tf2sim net (configs/nets/README.md); with --weights,\n"
-    "  also its float weights as DIR/<layer>_w.npy and _b.npy (the layout of models/fmnist_cnn/,\n"
+    "  also its float weights as DIR/<layer>_w.npy and _b.npy (the layout of configs/models/fmnist_cnn/,\n"
     "  read by `tf2sim accuracy --net NET.json --weights DIR`).\n"
     "  Ops: Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, Add, Concat; Relu and\n"
     "  Clip(min 0) become the producer's relu flag; BatchNormalization and constant Adds are folded\n"

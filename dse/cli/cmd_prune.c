@@ -5,17 +5,18 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_path.h"
 #include "net_write.h"
 #include "prune.h"
 
 static const char PRUNE_HELP[] =
-    "usage: tf2sim prune --net NET --weights DIR --ratio R --out DIR [--layers a,b,...] [--name NAME]\n"
+    "usage: tf2sim prune --net NET [--weights DIR] --ratio R --out DIR [--layers a,b,...] [--name NAME]\n"
     "                    [--format table|json|csv]\n"
     "  Removes from each conv layer the floor(R*cout) filters with the smallest L1 norms (ties: lower\n"
     "  index first), and the matching input channels of the layers that read them (through max/avg\n"
     "  pools, gap, concat and depthwise convs; an fc loses those channels' columns). One shot, no\n"
     "  retraining.\n"
-    "  --weights DIR  the net's float weights (<layer>_w.npy, _b.npy, as models/fmnist_cnn/)\n"
+    "  --weights DIR  the net's float weights (<layer>_w.npy, _b.npy; default configs/models/NET/)\n"
     "  --ratio R      fraction of filters removed, 0 < R < 1\n"
     "  --layers LIST  only these convs (an error if one cannot be pruned); default: every conv that\n"
     "                 can be (convs feeding add or reorg, grouped/depthwise convs and net outputs\n"
@@ -57,15 +58,23 @@ int cmd_prune(int argc, char **argv)
         return cli_failf("prune: unexpected argument '%s'", argv[optind]);
     if (!net_name || !ratio_s || !out)
         return cli_failf("prune: --net, --ratio and --out are required (see tf2sim prune --help)");
-    if (!wdir)
-        return cli_failf("prune: --weights DIR is required (the net's float <layer>_w.npy/_b.npy, e.g. the "
-                         "fmnist_cnn model folder)");
     double ratio;
     if (cli_parse_double("--ratio", ratio_s, 0, 1, &ratio, &e))
         return cli_fail(&e);
     net n;
     if (net_load_named(&n, net_name, &e))
         return cli_fail(&e);
+    /* Default: the net's committed weights (configs/models/<net>/). */
+    char default_wdir[1024];
+    if (!wdir) {
+        config_model_dir(n.name, default_wdir, sizeof default_wdir);
+        if (access(default_wdir, R_OK) != 0) {
+            net_free(&n);
+            return cli_failf("%s: no --weights given and no committed weights for net %s in %s", "prune", n.name,
+                             default_wdir);
+        }
+        wdir = default_wdir;
+    }
     char nm[NET_NAME_MAX + 16];
     if (name)
         snprintf(nm, sizeof nm, "%s", name);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fashion-MNIST accuracy in the loop: the C float reference reproduces the committed model's
-# float top-1 (models/fmnist_cnn/model.json), post-training 8/8 is within 0.5 points of it,
+# float top-1 (configs/models/fmnist_cnn/model.json), post-training 8/8 is within 0.5 points of it,
 # 4-bit and pow2 weights stay sane, and bad bit widths / missing weights fail with one line.
 # Skips (exit 0 with a note) when Debian's dataset-fashion-mnist is not installed.
 set -euo pipefail
@@ -20,7 +20,7 @@ fails=0
 "$tf2sim" accuracy --net fmnist_cnn --bitw 4 --bita 8 --limit 2000 --format json > "$work/48.json"
 "$tf2sim" accuracy --net fmnist_cnn --bitw 4 --bita 8 --pow2 --limit 2000 --format json > "$work/48p.json"
 "$tf2sim" accuracy --net fmnist_cnn --engine tf2 --limit 2000 --format json > "$work/tf2.json"
-python3 - "$work" "$src/models/fmnist_cnn/model.json" <<'PY' || fails=$((fails + 1))
+python3 - "$work" "$src/configs/models/fmnist_cnn/model.json" <<'PY' || fails=$((fails + 1))
 import json, sys
 w = sys.argv[1]
 ref = json.load(open(sys.argv[2]))['float_test_top1']
@@ -54,13 +54,13 @@ expect_error "has 3 digits; net fmnist_cnn needs 4" accuracy --net fmnist_cnn --
 expect_error "1-bit weights are not supported" accuracy --net fmnist_cnn --bitw 1 --limit 10
 expect_error "--engine tf2 fixes the bits" accuracy --net fmnist_cnn --engine tf2 --bitw 4
 mkdir "$work/w"
-cp "$src"/models/fmnist_cnn/*.npy "$work/w/"
-head -c 2000 "$src/models/fmnist_cnn/conv2_w.npy" > "$work/w/conv2_w.npy"
+cp "$src"/configs/models/fmnist_cnn/*.npy "$work/w/"
+head -c 2000 "$src/configs/models/fmnist_cnn/conv2_w.npy" > "$work/w/conv2_w.npy"
 expect_error "conv2_w.npy: file too short: .* of 18432 float32 values" accuracy --net fmnist_cnn --weights "$work/w"
 rm "$work/w/fc_b.npy"
-cp "$src/models/fmnist_cnn/conv2_w.npy" "$work/w/"
+cp "$src/configs/models/fmnist_cnn/conv2_w.npy" "$work/w/"
 expect_error "fc_b.npy: cannot open .*expected a float32 .npy of shape \[10\]" accuracy --net fmnist_cnn --weights "$work/w"
-cp "$src/models/fmnist_cnn/conv1_w.npy" "$work/w/fc_b.npy"
+cp "$src/configs/models/fmnist_cnn/conv1_w.npy" "$work/w/fc_b.npy"
 expect_error "fc_b.npy: shape \[32,16,3,3\], expected \[10\]" accuracy --net fmnist_cnn --weights "$work/w"
 
 [ "$fails" -eq 0 ] && echo "accuracy_fmnist: all checks passed"

@@ -82,7 +82,7 @@ expect_error() {
 }
 expect_error "compress: --pow2 is required" compress --net fmnist_cnn --weights "$wdir" --out bad
 expect_error "--levels: must be 1..7 (got 8)" compress --net fmnist_cnn --pow2 --levels 8 --weights "$wdir" --out bad
-expect_error "compress: --weights DIR is required" compress --net fmnist_cnn --pow2 --out bad
+expect_error "compress: no --weights given and no committed weights for net skynet in .*configs/models/skynet" compress --net skynet --pow2 --out bad
 expect_error "conv0_w.npy" compress --net fmnist_cnn --pow2 --weights "$work" --out bad
 expect_error "conv_0_w.bin\|conv_1_w.bin\|expected" compress --net fmnist_cnn --pow2 --weights "$ultra" --out bad
 

@@ -84,7 +84,7 @@ expect_error "'fc' is a fc layer; only conv layers are pruned" prune --net fmnis
   --ratio 0.5 --layers fc --out bad
 expect_error "'conv9' is not a layer of fmnist_cnn" prune --net fmnist_cnn --weights "$wdir" --ratio 0.5 \
   --layers conv9 --out bad
-expect_error "prune: --weights DIR is required" prune --net fmnist_cnn --ratio 0.5 --out bad
+expect_error "prune: no --weights given and no committed weights for net ultranet in .*configs/models/ultranet" prune --net ultranet --ratio 0.5 --out bad
 expect_error "conv0_w.npy" prune --net fmnist_cnn --weights "$work" --ratio 0.5 --out bad
 # (a net with a residual add: the imported small_mixed graph)
 "$tf2sim" import "$src/tests/data/small_mixed.onnx" --out small.json --weights sw > /dev/null
