@@ -101,6 +101,8 @@ float tf2_code_decode(int code, int min_exp)
 /* Codes per word for one row of a k x k kernel (k >= 2): groups of 3. */
 size_t tf2_pack_codes(const uint8_t *codes, int n_filters, int k, uint16_t *words)
 {
+    if (!words) /* counting only: codes need not exist yet */
+        return k == 1 ? (size_t)(n_filters + 3) / 4 : (size_t)n_filters * (size_t)k * (size_t)((k + 2) / 3);
     size_t nw = 0;
     if (k == 1) {
         for (int i = 0; i < n_filters; i += 4) {

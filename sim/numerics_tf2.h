@@ -45,7 +45,8 @@ float tf2_code_decode(int code, int min_exp);
 /* Packs codes of [n_filters][k][k] kernels into 16-bit words the TF2 way: k=1: 4 per word,
  * k=2: 2 per word, k=3: 3 per word, k>3: each kernel row in words of 3 plus one word for
  * the k mod 3 rest. Unused nibbles are 1111. Nibble order (undocumented upstream): the first
- * code in the low nibble. Returns the number of words written (words may be NULL to count). */
+ * code in the low nibble. Returns the number of words written; with words NULL it only
+ * counts, and codes may be NULL too. */
 size_t tf2_pack_codes(const uint8_t *codes, int n_filters, int k, uint16_t *words);
 /* Inverse of tf2_pack_codes; returns the number of words consumed, or 0 on an N/A code
  * where a weight was expected. */

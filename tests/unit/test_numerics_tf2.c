@@ -98,6 +98,8 @@ static void test_codes_roundtrip(void **st)
         }
         size_t nw = tf2_pack_codes(codes, k == 1 ? (int)n : nf, k, words);
         assert_int_equal(nw, tf2_pack_codes(codes, k == 1 ? (int)n : nf, k, NULL));
+        /* Counting needs no codes: callers size the buffer before they have any. */
+        assert_int_equal(nw, tf2_pack_codes(NULL, k == 1 ? (int)n : nf, k, NULL));
         if (k == 1)
             assert_int_equal(nw, (n + 3) / 4); /* four per word */
         else
