@@ -65,6 +65,9 @@ static const regress_case CASES[] = {
     /* UltraNet (iSmart 4a4w weights, reference feature maps), full layer size */
     {"ultranet_conv4", {64, 64, 10, 20, 3, 1, 1, 0, 0, 0, 4, 2, 0, 0, 1, 0, 15, 4}, 4, 4, RG_ULTRANET_CONV4, 0, 8},
     {"ultranet_conv8", {64, 36, 10, 20, 1, 1, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 0, 0}, 4, 4, RG_ULTRANET_CONV8, 0, 0},
+    /* iSmart foldings (SIMD, PE) = (8, 8) and (8, 4); full layer size as well */
+    {"ultranet_conv2", {32, 64, 40, 80, 3, 1, 1, 0, 0, 0, 8, 8, 0, 0, 1, 0, 15, 4}, 4, 4, RG_ULTRANET_CONV2, 0, 8},
+    {"ultranet_conv3", {64, 64, 20, 40, 3, 1, 1, 0, 0, 0, 8, 4, 0, 0, 1, 0, 15, 4}, 4, 4, RG_ULTRANET_CONV3, 0, 8},
 };
 #undef C
 
@@ -256,7 +259,7 @@ static int load_ultranet(const regress_case *c, const char *shared, regress_data
 {
     const cu_layer *l = &d->job.l;
     char p[1024];
-    int idx = c->src == RG_ULTRANET_CONV4 ? 4 : 8;
+    int idx = regress_ultranet_layer(c->src);
     size_t nw = (size_t)l->cout * (size_t)l->cin * (size_t)(l->k * l->k);
     snprintf(p, sizeof p, "%s/data/ultranet-ismart/weight_4a4w/conv_%d_w.bin", shared, idx);
     float *fw = read_exact_file(p, nw * sizeof(float), "weights", e);

@@ -26,7 +26,16 @@ typedef enum regress_source {
     RG_RANDOM,          /* seeded uniform data in the case's bit ranges */
     RG_ULTRANET_CONV4,  /* iSmart weight_4a4w conv_4 + featuremap/conv4_in.bin */
     RG_ULTRANET_CONV8,  /* iSmart weight_4a4w conv_8 (raw head) + featuremap/conv8_in.bin */
+    RG_ULTRANET_CONV2,  /* conv_2 + featuremap/conv2_in.bin (32x40x80) */
+    RG_ULTRANET_CONV3,  /* conv_3 + featuremap/conv3_in.bin (64x20x40) */
 } regress_source;
+
+/* The iSmart layer index of an UltraNet case (-1 for random data). */
+static inline int regress_ultranet_layer(regress_source s)
+{
+    return s == RG_ULTRANET_CONV2 ? 2 : s == RG_ULTRANET_CONV3 ? 3 : s == RG_ULTRANET_CONV4 ? 4
+         : s == RG_ULTRANET_CONV8 ? 8 : -1;
+}
 
 /* Deliberate faults, for tests of the regression itself. */
 typedef enum regress_fault {

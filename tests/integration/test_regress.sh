@@ -30,7 +30,7 @@ cases, t = j["cases"], j["totals"]
 assert j["backend"] == sys.argv[2]
 assert len(cases) >= 30, len(cases)
 names = {c["name"] for c in cases}
-assert {"ultranet_conv4", "ultranet_conv8"} <= names
+assert {"ultranet_conv2", "ultranet_conv3", "ultranet_conv4", "ultranet_conv8"} <= names
 for c in cases:
     for k in ("name", "outputs_equal", "c_cycles", "rtl_cycles"):
         assert k in c, (c, k)

@@ -46,7 +46,7 @@ static void test_matrix(void **state)
         bits[c->abits]++;
     }
     assert_true(k1 && k3 && k5 && s2 && dw && sac && pack && nopack);
-    assert_int_equal(ultra, 2);
+    assert_int_equal(ultra, 4);
     for (int b = 2; b <= 8; b++)
         assert_true(bits[b] > 0);
     assert_int_equal(regress_case_find("no_such_case"), -1);
@@ -213,9 +213,9 @@ static void test_catches_difference(void **state)
     assert_true(r.outputs_equal);
 }
 
-/* Every case prepares (data, reference, cycles), including the two UltraNet layers, and
- * the UltraNet conv4 reference agrees with the published feature map within FORMAT.md's
- * tolerance (at most 0.11% of elements off by exactly one). */
+/* Every case prepares (data, reference, cycles), including the UltraNet layers, and the
+ * references of UltraNet conv2, conv3 and conv4 agree with the published feature maps
+ * within FORMAT.md's tolerance (at most 0.11% of elements off by exactly one). */
 static void test_prepare_all(void **state)
 {
     (void)state;
@@ -226,11 +226,12 @@ static void test_prepare_all(void **state)
         if (regress_prepare(c, shared(), &d, &e))
             fail_msg("%s", e.msg);
         assert_true(d.c_cycles > 0);
-        if (c->src == RG_ULTRANET_CONV4) {
+        int li = regress_ultranet_layer(c->src);
+        if (li >= 0 && li != 8) {
             char p[1024];
-            snprintf(p, sizeof p, "%s/data/ultranet-ismart/featuremap/conv4_out.bin", shared());
+            snprintf(p, sizeof p, "%s/data/ultranet-ismart/featuremap/conv%d_out.bin", shared(), li);
             tensor ref = {0, 0, 0, NULL};
-            if (tensor_load_f32(&ref, p, 64, 10, 20, 15.0, &e))
+            if (tensor_load_f32(&ref, p, c->l.cout, c->l.h, c->l.w, 15.0, &e))
                 fail_msg("%s", e.msg);
             size_t n = tensor_size(&ref), off = 0;
             for (size_t k = 0; k < n; k++) {
