@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cycle.h"
 #include "evaluate.h"
@@ -31,22 +30,13 @@ static int load_design(store *st, int64_t id, const net *n0, const device *dv, n
         sqlite3_finalize(q);
         return tf_errf(e, "cycle check: design #%lld not in the database", (long long)id);
     }
-    char path[] = "/tmp/tf2sim-cycle-check-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        sqlite3_finalize(q);
-        if (fd >= 0)
-            close(fd);
-        return tf_errf(e, "cycle check: cannot write a temporary file");
-    }
-    fputs((const char *)sqlite3_column_text(q, 0), f);
-    fclose(f);
-    sqlite3_finalize(q);
+    /* The canonical JSON is a fold file: parse it in memory. */
+    char name[64];
+    snprintf(name, sizeof name, "design #%lld", (long long)id);
     int rc = net_clone(n, n0, e);
-    if (rc == 0 && (rc = design_load_fold(ds, n, dv, path, e)) != 0)
+    if (rc == 0 && (rc = design_parse_fold(ds, n, dv, name, (const char *)sqlite3_column_text(q, 0), e)) != 0)
         net_free(n);
-    unlink(path);
+    sqlite3_finalize(q);
     return rc;
 }
 

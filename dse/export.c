@@ -6,10 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "design.h"
-#include "json_config.h"
 
 char *export_design_json(store *s, int64_t id, char *net_name, char *device_name, size_t cap, tf_err *e)
 {
@@ -50,29 +48,18 @@ int export_mixq(store *s, int64_t id, const char *dir, tf_err *e)
     net n;
     device dv;
     design ds;
-    json_doc d;
     int rc = -1;
     if (net_load_named(&n, netname, e)) {
         free(canon);
         return tf_err_prefix(e, "design %lld is of net %s", (long long)id, netname);
     }
-    if (device_load_named(&dv, devname, e) || json_doc_parse(&d, "design", canon, e)) {
+    if (device_load_named(&dv, devname, e)) {
         net_free(&n);
         free(canon);
         return -1;
     }
     /* The canonical JSON is a fold file: load it through the same checked path. */
-    char tmp[] = "/tmp/tf2sim-export-XXXXXX";
-    int fd = mkstemp(tmp);
-    FILE *tf = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!tf) {
-        tf_errf(e, "cannot create a temporary file: %s", strerror(errno));
-        goto out_doc;
-    }
-    fputs(canon, tf);
-    fclose(tf);
-    rc = design_load_fold(&ds, &n, &dv, tmp, e);
-    unlink(tmp);
+    rc = design_parse_fold(&ds, &n, &dv, "design", canon, e);
     if (rc)
         goto out_doc;
     rc = -1;
@@ -135,7 +122,6 @@ int export_mixq(store *s, int64_t id, const char *dir, tf_err *e)
 out_design:
     design_free(&ds);
 out_doc:
-    json_doc_free(&d);
     net_free(&n);
     free(canon);
     return rc;
