@@ -17,7 +17,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 for t in "${targets[@]}"; do cmake --build "$build" -j"$(nproc)" --target "fuzz_$t" >/dev/null; done
 
-export TF2SIM_CONFIGS=$root/configs
+export TF2SIM_CONFIGS=$root/configs TF2SIM_SHARED=$root/../shared
 printf '%-8s %8s %14s %10s %8s\n' target seconds executions exec/s crashes
 total_exec=0 total_crash=0
 for t in "${targets[@]}"; do
