@@ -38,8 +38,11 @@ module filter_loader #(
         else if (start) active <= ~active;
     end
 
-    wire [WAW:0] waddr = {~active, wld_addr};
-    wire [WAW:0] raddr = {active, rd_addr};
+    // bank 1 starts at word WDEPTH (not 2^WAW), so the memory is exactly 2*WDEPTH deep
+    // for any WDEPTH; when WDEPTH is a power of two this is the plain {bank, addr}.
+    localparam [WAW:0] BANK1 = WDEPTH[WAW:0];
+    wire [WAW:0] waddr = {1'b0, wld_addr} + (active ? {(WAW+1){1'b0}} : BANK1);
+    wire [WAW:0] raddr = {1'b0, rd_addr} + (active ? BANK1 : {(WAW+1){1'b0}});
 
     genvar p;
     generate
