@@ -1,33 +1,43 @@
 #!/usr/bin/env bash
-# synth_sweep.sh: re-create rtl/synth_results.csv from the default parameter list below
-# (each row is one scripts/synth.sh run). usage: scripts/synth_sweep.sh [--out FILE]
+# synth_sweep.sh: synthesise the RTL compute unit with yosys over a parameter list and write
+# the counts as one CSV (the data set `tf2sim calibrate` fits the resource model to).
+#
+# usage: scripts/synth_sweep.sh [--list FILE] [--out FILE] [--jobs N]
+#   --list  configurations, one per line: family then NAME=VALUE (default
+#           configs/resources/synth_params.txt; '#' starts a comment)
+#   --out   CSV to write (default configs/resources/yosys_rtl.csv); rows in list order
+#   --jobs  yosys runs at a time (default: the number of cores)
+# Each row is one scripts/synth.sh run; a failed run stops the sweep and leaves --out untouched.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=$here/rtl/synth_results.csv
-[ "${1:-}" = "--out" ] && out=$2
-rm -f "$out"
-while read -r fam args; do
-  [ -z "$fam" ] && continue
-  case "$fam" in \#*) continue ;; esac
-  "$here/scripts/synth.sh" --family "$fam" --out "$out" $args
-done <<'LIST'
-xcup PE=2 SIMD=4 WBITS=4 ABITS=4 K=3
-xcup PE=4 SIMD=8 WBITS=4 ABITS=4 K=3
-xcup PE=4 SIMD=8 WBITS=4 ABITS=4 K=3 PACK=1
-xcup PE=8 SIMD=8 WBITS=4 ABITS=4 K=3
-xcup PE=8 SIMD=8 WBITS=4 ABITS=4 K=3 PACK=1
-xcup PE=4 SIMD=8 WBITS=2 ABITS=2 K=3
-xcup PE=4 SIMD=8 WBITS=8 ABITS=8 K=3
-xcup PE=4 SIMD=8 WBITS=8 ABITS=8 K=3 PACK=1
-xcup PE=4 SIMD=8 WBITS=8 ABITS=8 K=3 MODE=1
-xcup PE=4 SIMD=16 WBITS=4 ABITS=4 K=1 CIN=64 COUT=64 H=16 W=16
-xcup PE=4 SIMD=4 WBITS=4 ABITS=4 K=5 CIN=16 COUT=16
-xcup PE=4 SIMD=1 WBITS=4 ABITS=4 K=3 DW=1 CIN=32 COUT=32
-xcup PE=2 SIMD=4 WBITS=4 ABITS=4 K=3 CIN=64 COUT=64 H=10 W=20
-xcup PE=4 SIMD=8 WBITS=4 ABITS=4 K=3 STRIDE=2
-xc7 PE=2 SIMD=4 WBITS=4 ABITS=4 K=3
-xc7 PE=4 SIMD=8 WBITS=4 ABITS=4 K=3
-xc7 PE=4 SIMD=8 WBITS=4 ABITS=4 K=3 PACK=1
-xc7 PE=4 SIMD=8 WBITS=8 ABITS=8 K=3
-LIST
-echo "wrote $out"
+list=$here/configs/resources/synth_params.txt
+out=$here/configs/resources/yosys_rtl.csv
+jobs=$(nproc 2>/dev/null || echo 2)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --list) list=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "synth_sweep.sh: bad argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+[ -r "$list" ] || { echo "synth_sweep.sh: cannot read $list" >&2; exit 2; }
+case "$jobs" in (*[!0-9]*|''|0) echo "synth_sweep.sh: --jobs must be a whole number >= 1" >&2; exit 2 ;; esac
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# number the configurations so the rows can be put back in list order
+grep -v '^[[:space:]]*\(#\|$\)' "$list" | awk '{print NR, $0}' > "$tmp/jobs"
+total=$(wc -l < "$tmp/jobs")
+echo "synth_sweep.sh: $total configurations, $jobs at a time" >&2
+# one synth.sh per line; each writes its own one-row CSV
+xargs -P "$jobs" -L 1 sh -c '
+  n=$1; fam=$2; shift 2
+  "$0/scripts/synth.sh" --family "$fam" --out "'"$tmp"'/row.$n.csv" "$@" > /dev/null || exit 255
+  echo "  [$n] $fam $*" >&2
+' "$here" < "$tmp/jobs"
+head -1 "$tmp/row.1.csv" > "$tmp/all.csv"
+for n in $(seq 1 "$total"); do tail -n +2 "$tmp/row.$n.csv" >> "$tmp/all.csv"; done
+mv "$tmp/all.csv" "$out"
+echo "wrote $out ($total rows)"
