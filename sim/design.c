@@ -32,6 +32,22 @@ int schedule_parse(const char *s, schedule_kind *out)
     return -1;
 }
 
+const char *target_name(build_target t)
+{
+    return t == TARGET_RTL ? "rtl" : "mixq-hls";
+}
+
+int target_parse(const char *s, build_target *out)
+{
+    if (strcmp(s, "mixq-hls") == 0)
+        *out = TARGET_MIXQ_HLS;
+    else if (strcmp(s, "rtl") == 0)
+        *out = TARGET_RTL;
+    else
+        return -1;
+    return 0;
+}
+
 int design_init(design *ds, const net *n, const device *dv, arch_kind arch, tf_err *e)
 {
     memset(ds, 0, sizeof *ds);
@@ -39,6 +55,7 @@ int design_init(design *ds, const net *n, const device *dv, arch_kind arch, tf_e
     ds->clock_mhz = dv->clock_mhz;
     ds->n_layers = n->n_layers;
     ds->fifo_depth = 128; /* iSmart/BJUT inter-layer FIFO depth */
+    ds->target = TARGET_MIXQ_HLS;
     ds->fold = calloc((size_t)n->n_layers, sizeof(layer_fold));
     if (!ds->fold)
         return tf_errf(e, "out of memory");
@@ -127,6 +144,9 @@ json_t *design_to_json(const design *ds, const net *n, const device *dv)
     json_object_set_new(root, "clock_mhz", json_real(ds->clock_mhz));
     if (ds->arch == ARCH_DATAFLOW)
         json_object_set_new(root, "fifo_depth", json_integer(ds->fifo_depth));
+    /* the default target is left out, so designs stored before targets existed keep their hash */
+    if (ds->arch == ARCH_DATAFLOW && ds->target != TARGET_MIXQ_HLS)
+        json_object_set_new(root, "target", json_string(target_name(ds->target)));
     if (ds->arch == ARCH_ENGINE) {
         const engine_params *g = &ds->eng;
         json_object_set_new(root, "engine", json_pack("{s:i,s:i,s:i,s:i,s:I,s:I,s:f}",
@@ -177,7 +197,7 @@ void design_hash(const char *canonical, char hex[33])
 }
 
 static const char *const FOLD_KEYS[] = {"net", "net_macs", "device", "arch", "clock_mhz", "fifo_depth",
-                                        "engine", "layers", "source", "comment", NULL};
+                                        "target", "engine", "layers", "source", "comment", NULL};
 static const char *const FOLD_LAYER_KEYS[] = {"name", "simd", "pe", "schedule", "kp", "np", "kpf",
                                               "lut_mult", "wbits", "abits", "pow2", "comment", NULL};
 static const char *const ENGINE_KEYS[] = {"name", "n_vector", "c_vector", "ow_vector", "fw_vector",
@@ -262,14 +282,15 @@ static int fold_from_doc(design *ds, net *n, const device *dv, const json_doc *d
     int rc = -1;
     bool *seen = NULL;
     json_t *r = d->root, *layers, *eng;
-    char netname[NET_NAME_MAX], arch[16];
+    char netname[NET_NAME_MAX], arch[16], target[16];
     double clk;
     long fifo;
     if (json_check_keys(d, r, "", FOLD_KEYS, e) ||
         json_get_str(d, r, "", "net", NULL, true, netname, sizeof netname, e) ||
         json_get_str(d, r, "", "arch", "dataflow", false, arch, sizeof arch, e) ||
         json_get_num(d, r, "", "clock_mhz", 1, 2000, dv->clock_mhz, false, &clk, e) ||
-        json_get_int(d, r, "", "fifo_depth", 1, 1 << 20, 128, false, &fifo, e))
+        json_get_int(d, r, "", "fifo_depth", 1, 1 << 20, 128, false, &fifo, e) ||
+        json_get_str(d, r, "", "target", "mixq-hls", false, target, sizeof target, e))
         goto out;
     if (strcmp(netname, n->name) != 0) {
         json_doc_err(d, e, "net", "fold is for net '%s' but the net is '%s'", netname, n->name);
@@ -283,6 +304,10 @@ static int fold_from_doc(design *ds, net *n, const device *dv, const json_doc *d
         goto out;
     ds->clock_mhz = clk;
     ds->fifo_depth = (int)fifo;
+    if (target_parse(target, &ds->target)) {
+        json_doc_err(d, e, "target", "must be mixq-hls or rtl (got '%s')", target);
+        goto out;
+    }
     eng = json_object_get(r, "engine");
     if (eng && (!json_is_object(eng) ? json_doc_err(d, e, "engine", "must be an object")
                                      : engine_params_from_json(d, eng, "engine", &ds->eng, e)))

@@ -16,6 +16,11 @@
 
 typedef enum arch_kind { ARCH_DATAFLOW, ARCH_ENGINE } arch_kind;
 
+/* What a dataflow design is built with, which decides its resources (dse/resources.h):
+ * the DeepBurning-MixQ HLS templates (every schedule) or tf2sim's own RTL compute unit
+ * (rtl/, MVAU lanes with optional pair packing; calibrated against yosys). */
+typedef enum build_target { TARGET_MIXQ_HLS, TARGET_RTL, TARGET__COUNT } build_target;
+
 /* How a layer's lanes map to multipliers (mixq-dataflow.md §3.2). */
 typedef enum schedule_kind {
     SCHED_MVAU, /* FINN/BJUT matrix-vector unit: SIMD x PE lanes, one MAC per lane per cycle */
@@ -45,11 +50,15 @@ typedef struct design {
     int n_layers;        /* = net->n_layers; fold[i] is used for compute layers only */
     layer_fold *fold;
     int fifo_depth;      /* dataflow: words per inter-layer FIFO */
+    build_target target; /* dataflow: how it is built (default TARGET_MIXQ_HLS) */
     engine_params eng;
 } design;
 
 const char *arch_name(arch_kind a);
 const char *schedule_name(schedule_kind s);
+const char *target_name(build_target t);
+/* "mixq-hls" or "rtl"; -1 otherwise. */
+int target_parse(const char *s, build_target *out);
 int schedule_parse(const char *s, schedule_kind *out);
 
 /* A design with every compute layer at (1, 1) MVAU, the device clock. */
