@@ -210,6 +210,7 @@ void xilinx_mem_map(xilinx_family f, xilinx_mem_kind kind, int width, long depth
     out->impl = XIMPL_NONE;
     out->cell = "";
     out->cost = 0;
+    out->slices = 0;
     if (width <= 0 || depth <= 0)
         return;
     const ram_opt *rams = f == XFAM_XC7 ? XC7_RAMS : XCUP_RAMS;
@@ -237,6 +238,7 @@ void xilinx_mem_map(xilinx_family f, xilinx_mem_kind kind, int width, long depth
     }
     out->impl = pick->impl;
     out->cell = pick->name;
+    out->slices = pg.mult_a;
     if (pick->impl == XIMPL_BRAM)
         out->bram18 = (int)pg.repl * pick->bram18;
     else /* 1-bit primitives skip the padding bits; wider ones are one per cell */

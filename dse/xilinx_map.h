@@ -52,6 +52,7 @@ typedef struct xilinx_mem {
     xilinx_mem_impl impl;
     const char *cell;  /* the chosen library RAM and option, e.g. "BRAM_TDP FULL" ("" for logic) */
     double cost;       /* memory_libmap's cost of the choice */
+    long slices;       /* cells along the address: the read port muxes this many words */
 } xilinx_mem;
 
 /* How yosys maps one memory of `width` bits x `depth` words of this pattern. */
