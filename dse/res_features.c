@@ -4,7 +4,7 @@
 static const char *const NAMES[RF__COUNT] = {
     [RF_UNIT] = "unit",         [RF_LUTMUL_BITS] = "lutmul_bits", [RF_SUM_BITS] = "sum_bits",
     [RF_SAC_BITS] = "sac_bits", [RF_PACK_BITS] = "pack_bits",     [RF_PE] = "pe",
-    [RF_MUX_BITS] = "mux_bits", [RF_MEM_ADDR] = "mem_addr",
+    [RF_MUX_BITS] = "mux_bits", [RF_MEM_MUX_BITS] = "mem_mux_bits",
 };
 
 const char *res_feature_name(res_feature f)

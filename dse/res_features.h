@@ -15,7 +15,7 @@ typedef enum res_feature {
     RF_PACK_BITS,   /* packed-product split (guard/sign correction): packed multiplies x field width */
     RF_PE,          /* per output lane: accumulator, BN/re-quantise, clip */
     RF_MUX_BITS,    /* feature fold select / width converters: selected bits x inputs */
-    RF_MEM_ADDR,    /* memory address/enable logic: memories x address bits */
+    RF_MEM_MUX_BITS,/* read muxes of memories deeper than one RAM cell: word bits x (cells along the address - 1) */
     RF__COUNT
 } res_feature;
 

@@ -106,14 +106,27 @@ typedef struct memacc {
     const device *dv;
 } memacc;
 
+/* Read-mux bits of a memory deeper than one cell: the word times (cells along the address - 1);
+ * a LUTRAM cell holds 64 words, a BRAM18 16 Kb at its widest useful shape (512 x 36). */
+static double read_mux_bits(int width, uint64_t depth, bool lutram)
+{
+    uint64_t words = lutram ? 64 : (uint64_t)(16384 / (width < 36 ? (width < 1 ? 1 : width) : 36));
+    if (words < 512 && !lutram)
+        words = 512;
+    uint64_t slices = (depth + words - 1) / words;
+    return slices > 1 ? (double)width * (double)(slices - 1) : 0;
+}
+
 /* A ROM / RAM / FIFO as HLS binds it by default: BRAM when deep, LUTRAM/SRL when shallow (bram.h).
  * ports: address counters (1 for a ROM, 2 for a RAM or FIFO). Adds the blocks to *bucket. */
 static void mem_auto(memacc *m, int width, uint64_t depth, int copies, int ports, int *bucket)
 {
+    (void)ports;
     if (width <= 0 || depth == 0 || copies <= 0)
         return;
-    m->x->x[RF_MEM_ADDR] += (double)copies * ports * ceil_log2(depth);
-    if (ram_is_shallow(width, depth)) {
+    bool shallow = ram_is_shallow(width, depth);
+    m->x->x[RF_MEM_MUX_BITS] += (double)copies * read_mux_bits(width, depth, shallow);
+    if (shallow) {
         m->lr->lut += lutram_luts(width, depth) * copies;
         return;
     }
@@ -127,7 +140,7 @@ static void mem_bram(memacc *m, int width, uint64_t depth, int copies, int *buck
 {
     if (width <= 0 || depth == 0 || copies <= 0)
         return;
-    m->x->x[RF_MEM_ADDR] += (double)copies * 2 * ceil_log2(depth);
+    m->x->x[RF_MEM_MUX_BITS] += (double)copies * read_mux_bits(width, depth, false);
     int b = ram_blocks(m->dv->mem_type, width, depth) * copies;
     m->lr->bram18 += b;
     *bucket += b;

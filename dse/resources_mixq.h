@@ -32,7 +32,7 @@
  *   RF_PE          ACTP (BN / bias units)
  *   RF_MUX_BITS    the two width converters, the line buffer's output word, the FP weight shifter
  *                  and PartialRes index when KNUM > 1
- *   RF_MEM_ADDR    memories x address bits (x2 for RAMs and FIFOs) */
+ *   RF_MEM_MUX_BITS read muxes of memories deeper than one RAM cell (word x extra cells) */
 #ifndef TF2SIM_RESOURCES_MIXQ_H
 #define TF2SIM_RESOURCES_MIXQ_H
 
