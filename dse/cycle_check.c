@@ -84,7 +84,10 @@ int cycle_check_top(store *st, const design_rows *rows, int top, const net *n0, 
         o->id = r->id;
         o->interval_analytic = r->interval_cycles;
         o->latency_analytic = r->latency_cycles;
-        if (evaluate_cycle(&n, &ds, dv, &b, NULL, &ev, &ce)) {
+        int erc = evaluate_cycle(&n, &ds, dv, &b, NULL, &ev, &ce);
+        if (erc) {
+            if (erc > 0)
+                evaluation_free(&ev);
             snprintf(o->err, sizeof o->err, "%s", ce.msg);
         } else {
             o->ok = 1;

@@ -20,6 +20,26 @@ bool budget_fits(const budget *b, int dsp, int bram18, long lut, long ff)
     return dsp <= b->dsp && bram18 <= b->bram18 && lut <= b->lut && ff <= b->ff;
 }
 
+/* Resources and the budget check; 1 when the build target cannot build the design. */
+static int cost_design(const net *n, const design *ds, const device *dv, const budget *b, evaluation *ev, tf_err *e)
+{
+    if (!resource_fit_default(e)) { /* the coefficient file: a set-up error, not the design's */
+        perf_free(&ev->p);
+        return -1;
+    }
+    if (ds->arch == ARCH_ENGINE ? resources_engine(n, ds, dv, NULL, &ev->r, e)
+                                : resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
+        if (ds->arch == ARCH_ENGINE || resources_alloc(&ev->r, n->n_layers)) {
+            perf_free(&ev->p);
+            return -1;
+        }
+        ev->unbuildable = true; /* timing stands; no resources, so never within budget */
+        return 1;
+    }
+    ev->feasible = budget_fits(b, ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff);
+    return 0;
+}
+
 int evaluate_analytic(const net *n, const design *ds, const device *dv, const budget *b,
                       evaluation *ev, tf_err *e)
 {
@@ -27,13 +47,7 @@ int evaluate_analytic(const net *n, const design *ds, const device *dv, const bu
     snprintf(ev->evaluator, sizeof ev->evaluator, "analytic");
     if (ds->arch == ARCH_ENGINE ? analytic_engine(n, ds, &ev->p, e) : analytic_dataflow(n, ds, &ev->p, e))
         return -1;
-    if (ds->arch == ARCH_ENGINE ? resources_engine(n, ds, dv, NULL, &ev->r, e)
-                                : resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
-        perf_free(&ev->p);
-        return -1;
-    }
-    ev->feasible = budget_fits(b, ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff);
-    return 0;
+    return cost_design(n, ds, dv, b, ev, e);
 }
 
 int evaluate_cycle(const net *n, const design *ds, const device *dv, const budget *b,
@@ -46,13 +60,7 @@ int evaluate_cycle(const net *n, const design *ds, const device *dv, const budge
         return -1;
     ev->frames = ci.frames;
     ev->sim_cycles = ci.sim_cycles;
-    if (ds->arch == ARCH_ENGINE ? resources_engine(n, ds, dv, NULL, &ev->r, e)
-                                : resources_dataflow(n, ds, dv, NULL, &ev->r, e)) {
-        perf_free(&ev->p);
-        return -1;
-    }
-    ev->feasible = budget_fits(b, ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff);
-    return 0;
+    return cost_design(n, ds, dv, b, ev, e);
 }
 
 void evaluation_free(evaluation *ev)

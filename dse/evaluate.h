@@ -21,6 +21,7 @@ typedef struct evaluation {
     perf p;
     resources r;
     bool feasible;      /* within the budget */
+    bool unbuildable;   /* the build target cannot build it (resources empty, not feasible) */
     char evaluator[16]; /* "analytic" or "cycle" */
     int frames;         /* cycle: frames simulated (0 for analytic) */
     uint64_t sim_cycles;/* cycle: cycles simulated */
@@ -29,10 +30,13 @@ typedef struct evaluation {
 void budget_from_device(budget *b, const device *dv);
 bool budget_fits(const budget *b, int dsp, int bram18, long lut, long ff);
 
-/* Analytical evaluation of a dataflow or engine design. */
+/* Analytical evaluation of a dataflow or engine design. Returns 0, -1 on error (ev holds
+ * nothing), or 1 when the design's build target cannot build it (e->msg says why; ev holds
+ * the timing and must be freed). */
 int evaluate_analytic(const net *n, const design *ds, const device *dv, const budget *b,
                       evaluation *ev, tf_err *e);
-/* Cycle-level evaluation (sim/cycle.h; o NULL: 3 frames, no trace); evaluator "cycle". */
+/* Cycle-level evaluation (sim/cycle.h; o NULL: 3 frames, no trace); evaluator "cycle".
+ * Returns as evaluate_analytic. */
 int evaluate_cycle(const net *n, const design *ds, const device *dv, const budget *b,
                    const cycle_opts *o, evaluation *ev, tf_err *e);
 void evaluation_free(evaluation *ev);

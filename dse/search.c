@@ -28,8 +28,11 @@ int search_eval_design(search_ctx *c, const design *ds, evaluation *ev, tf_err *
         return tf_errf(e, "interrupted");
     }
     long index = c->candidates++;
-    if (evaluate_analytic(c->n, ds, c->dv, c->b, ev, e))
+    int er = evaluate_analytic(c->n, ds, c->dv, c->b, ev, e);
+    if (er < 0)
         return -1;
+    if (er > 0 && c->unbuildable++ == 0) /* the target cannot build it: not a design, say why once */
+        snprintf(c->unbuildable_why, sizeof c->unbuildable_why, "%s", e->msg);
     c->evaluated++;
     int rc = 0;
     bool mine = c->shard_n <= 1 || index % c->shard_n == c->shard_k - 1;

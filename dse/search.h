@@ -42,6 +42,8 @@ typedef struct search_ctx {
     long candidates;               /* candidates generated so far (the shard index) */
     long evaluated;                /* designs evaluated (feasible or not) */
     long emitted;                  /* designs within budget handed to emit */
+    long unbuildable;              /* candidates the build target cannot build (never emitted) */
+    char unbuildable_why[256];     /* the first one's reason */
     double best_fps;
     int stopped;                   /* 1 if *stop ended the search */
     double anneal_scale;           /* annealing: cycles that count as energy 1 */

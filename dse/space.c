@@ -127,12 +127,16 @@ int space_build_sched(space *sp, const net *n, const design *base, const device 
          * 1-bit operands are XNOR logic and always use LUTs. */
         bool forced_lut = l->wbits == 1 || l->abits == 1;
         int variants = (!forced_lut && l->wbits * l->abits <= LUT_MULT_MAX_BITS) ? 2 : 1;
+        /* our RTL builds MVAU lanes only, and synthesis (not the fold) decides LUT products */
+        bool rtl = base->target == TARGET_RTL;
+        if (rtl)
+            variants = 1;
         /* The packed schedules this layer allows: (schedule, Kp, Np). */
         sched_choice sched[64];
         int nsched = 0;
         if (sched_mask & (1u << SCHED_MVAU))
             sched[nsched++] = (sched_choice){SCHED_MVAU, 1, 1};
-        bool packable = l->op == OP_CONV && l->stride == 1 && !forced_lut;
+        bool packable = l->op == OP_CONV && l->stride == 1 && !forced_lut && !rtl;
         if (packable && (sched_mask & (1u << SCHED_DSP6)) && l->k == 3 && !layer_is_depthwise(l) &&
             pack_fits(dv, DSP_PACK_FP, l->wbits, l->abits, 3, 2))
             sched[nsched++] = (sched_choice){SCHED_DSP6, 1, 1};
@@ -156,16 +160,23 @@ int space_build_sched(space *sp, const net *n, const design *base, const device 
                         o.f.kp = sched[t].kp;
                         o.f.np = sched[t].np;
                         o.f.kpf = 1;
-                        o.f.lut_mult = sched[t].s == SCHED_MVAU && (forced_lut || v == 1);
+                        o.f.lut_mult = !rtl && sched[t].s == SCHED_MVAU && (forced_lut || v == 1);
                         tf_err fe;
                         if (fold_check(&o.f, l, &fe))
                             continue; /* e.g. KP's Kp*PE must divide Cout */
                         tmp.fold[i] = o.f;
                         o.cycles = analytic_layer_cycles(l, &o.f);
-                        resources_layer(n, &tmp, dv, NULL, i, &o.res);
+                        if (resources_layer(n, &tmp, dv, NULL, i, &o.res, &fe)) {
+                            if (!resource_fit_default(NULL)) { /* no fit file: every option fails alike */
+                                rc = tf_errf(e, "%s", fe.msg);
+                                break;
+                            }
+                            continue; /* the target cannot build this fold */
+                        }
                         if (push(&L, &o))
                             rc = tf_errf(e, "out of memory");
                     }
+        tmp.fold[i] = base->fold[i]; /* the next layers are costed beside the base folding, not this one's last option */
         ls->opt = L.v;
         ls->n = L.n;
         if (!rc && ls->n == 0)
