@@ -25,6 +25,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_resources(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
 int cmd_regress(int argc, char **argv);

@@ -6,16 +6,21 @@
 #include "evaluate.h"
 
 static const char HELP[] =
-    "usage: tf2sim resources --net NET --fold FILE [--device D] [--format table|json|csv]\n"
+    "usage: tf2sim resources --net NET --fold FILE [--target rtl|mixq-hls] [--device D] [--format table|json|csv]\n"
     "  DSP, BRAM18 (M20K on Intel devices), LUT and FF per layer and in total, from the resource\n"
-    "  model the sweep uses (README: Resource model), with the budget use of the device\n";
+    "  model the sweep uses (README: Resource model), with the budget use of the device.\n"
+    "  --target  build the dataflow design with the MixQ HLS templates or tf2sim's RTL compute unit\n"
+    "            (default: the fold file's \"target\", else mixq-hls)\n";
 
 int cmd_resources(int argc, char **argv)
 {
     static const struct option opts[] = {{"net", required_argument, 0, 'n'}, {"fold", required_argument, 0, 'f'},
                                          {"device", required_argument, 0, 'd'}, {"format", required_argument, 0, 'o'},
+                                         {"target", required_argument, 0, 't'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *netname = NULL, *fold = NULL, *devname = "ultra96v2";
+    build_target target = TARGET_MIXQ_HLS;
+    bool target_given = false;
     out_format fmt = FMT_TABLE;
     int c;
     optind = 1;
@@ -26,6 +31,11 @@ int cmd_resources(int argc, char **argv)
         case 'f': fold = optarg; break;
         case 'd': devname = optarg; break;
         case 'o': if (cli_parse_format(optarg, &fmt)) return cli_failf("--format: '%s' is not one of table, json, csv", optarg); break;
+        case 't':
+            if (target_parse(optarg, &target))
+                return cli_failf("--target: '%s' is not one of rtl, mixq-hls", optarg);
+            target_given = true;
+            break;
         case 'h': fputs(HELP, stdout); return 0;
         default: return cli_failf("resources: unknown or incomplete option '%s' (tf2sim resources --help)", argv[optind - 1]);
         }
@@ -42,11 +52,15 @@ int cmd_resources(int argc, char **argv)
         net_free(&n);
         return cli_fail(&e);
     }
+    if (target_given)
+        ds.target = target;
     budget b;
     budget_from_device(&b, &dv);
     evaluation ev;
     int rc = evaluate_analytic(&n, &ds, &dv, &b, &ev, &e);
     if (rc) {
+        if (rc > 0)
+            evaluation_free(&ev);
         design_free(&ds);
         net_free(&n);
         return cli_fail(&e);
@@ -77,8 +91,8 @@ int cmd_resources(int argc, char **argv)
                                              "lut", (json_int_t)r->lut, "ff", (json_int_t)r->ff));
     }
     if (fmt == FMT_JSON) {
-        json_t *j = json_pack("{s:s,s:s,s:s,s:o,s:{s:i,s:i,s:I,s:I},s:{s:i,s:i,s:I,s:I},s:b}", "net", n.name, "device",
-                              dv.name, "arch", arch_name(ds.arch), "layers", arr, "total", "dsp", ev.r.dsp, "bram18",
+        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:i,s:i,s:I,s:I},s:{s:i,s:i,s:I,s:I},s:b}", "net", n.name, "device",
+                              dv.name, "arch", arch_name(ds.arch), "target", target_name(ds.target), "layers", arr, "total", "dsp", ev.r.dsp, "bram18",
                               ev.r.bram18, "lut", (json_int_t)ev.r.lut, "ff", (json_int_t)ev.r.ff, "device_total",
                               "dsp", dv.dsp, "bram18", dv.mem_blocks, "lut", (json_int_t)dv.lut, "ff", (json_int_t)dv.ff,
                               "fits", ev.feasible);

@@ -30,6 +30,8 @@ static const char HELP[] =
     "  --bita DIGITS      one activation-bit digit per compute layer\n"
     "  --clock MHz        fabric clock (default: the fold's, else the device's)\n"
     "  --fifo-depth N     dataflow inter-layer FIFO depth in words (>= 1; default the fold's, 128)\n"
+    "  --target T         dataflow build target for the resources: mixq-hls or rtl (default: the fold\n"
+    "                     file's; for --fold auto, mixq-hls when its templates build the net, else rtl)\n"
     "  --frames N         frames simulated (1..1000; default: engine 2; dataflow 8, doubled\n"
     "                     until every layer's period equals the interval, at most 64)\n"
     "  --trace FILE.vcd   VCD of block activity (GTKWave)\n"
@@ -41,6 +43,8 @@ typedef struct sim_opts {
     const char *net, *device, *engine, *fold, *bitw, *bita, *trace, *db;
     arch_kind arch;
     bool arch_given;
+    build_target target;
+    bool target_given;
     int wbits, abits;
     long frames, fifo_depth;
     double clock;
@@ -69,7 +73,8 @@ static int parse(int argc, char **argv, sim_opts *o, tf_err *e)
         {"clock", required_argument, 0, 'c'},  {"fifo-depth", required_argument, 0, 'q'},
         {"frames", required_argument, 0, 'r'}, {"trace", required_argument, 0, 't'},
         {"trace-window", required_argument, 0, 'W'}, {"db", required_argument, 0, 'o'},
-        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
+        {"format", required_argument, 0, 'f'}, {"target", required_argument, 0, 'G'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->engine = "tf2_f10a";
@@ -97,6 +102,11 @@ static int parse(int argc, char **argv, sim_opts *o, tf_err *e)
         case 'a': o->bita = optarg; break;
         case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &o->clock, e)) return -1; break;
         case 'q': if (cli_parse_long("--fifo-depth", optarg, 1, 1 << 20, &o->fifo_depth, e)) return -1; break;
+        case 'G':
+            if (target_parse(optarg, &o->target))
+                return tf_errf(e, "--target: '%s' is not one of mixq-hls, rtl", optarg);
+            o->target_given = true;
+            break;
         case 'r': if (cli_parse_long("--frames", optarg, 1, 1000, &o->frames, e)) return -1; break;
         case 't': o->trace = optarg; break;
         case 'W': if (parse_window(optarg, &o->trace_from, &o->trace_to, e)) return -1; break;
@@ -146,13 +156,20 @@ static int keep_best(void *ctx, const design *ds, const evaluation *ev, tf_err *
     return 0;
 }
 
-static int fold_auto(design *ds, const net *n, const device *dv, double clock, tf_err *e)
+static int fold_auto(design *ds, const net *n, const device *dv, double clock, const build_target *target,
+                     tf_err *e)
 {
     design base;
     if (design_init(&base, n, dv, ARCH_DATAFLOW, e))
         return -1;
     if (clock > 0)
         base.clock_mhz = clock;
+    if (target)
+        base.target = *target;
+    else if (resources_pick_target(n, dv, &base.target, e)) {
+        design_free(&base);
+        return -1;
+    }
     space sp;
     if (space_build(&sp, n, &base, dv, e)) {
         design_free(&base);
@@ -200,9 +217,11 @@ static int make_design(const sim_opts *o, design *ds, net *n, const device *dv, 
             design_free(ds);
             return -1;
         }
-    } else if (fold_auto(ds, n, dv, o->clock, e)) {
+    } else if (fold_auto(ds, n, dv, o->clock, o->target_given ? &o->target : NULL, e)) {
         return -1;
     }
+    if (o->target_given && ds->arch == ARCH_DATAFLOW)
+        ds->target = o->target;
     if (o->clock > 0)
         ds->clock_mhz = o->clock;
     if (o->fifo_depth > 0)
@@ -450,7 +469,7 @@ int cmd_sim(int argc, char **argv)
     co.trace_from = o.trace_from;
     co.trace_to = o.trace_to;
     co.fifos = &fq;
-    if (evaluate_cycle(&n, &ds, &dv, &b, &co, &ev, &e))
+    if (evaluate_cycle(&n, &ds, &dv, &b, &co, &ev, &e)) /* `out` frees ev either way */
         goto out;
     tf_err ae;
     have_an = (ds.arch == ARCH_ENGINE ? analytic_engine(&n, &ds, &an, &ae) : analytic_dataflow(&n, &ds, &an, &ae)) == 0;

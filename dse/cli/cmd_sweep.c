@@ -29,6 +29,10 @@ static const char HELP[] =
     "  --net NET         zoo name or JSON file (tf2sim nets lists the zoo)\n"
     "  --arch A          dataflow (per-layer folding, default) or engine (TF2 array: N/C/OW_VECTOR grid)\n"
     "  --schedules LIST  dataflow schedules to consider, of mvau,dsp6,fp,kp (default all)\n"
+    "  --target T        what the dataflow design is built with, deciding its resources: mixq-hls (the\n"
+    "                    DeepBurning-MixQ HLS templates, every schedule) or rtl (tf2sim's RTL compute unit,\n"
+    "                    mvau lanes with pair packing; DSP/BRAM as yosys maps it). Default: mixq-hls when\n"
+    "                    its templates build every layer of the net, else rtl\n"
     "  --dsp N           DSP budget (default: all DSPs of the device)\n"
     "  --bram N          BRAM18 budget (M20K on Intel devices; default: the device's)\n"
     "  --lut N, --ff N   LUT / FF budgets (default: the device's)\n"
@@ -63,6 +67,8 @@ typedef struct sweep_opts {
     mixed_opts mx;
     arch_kind arch;
     unsigned sched_mask;
+    build_target target;
+    bool target_set;
     double clock, limit;
     strategy_kind strategy;
     out_format fmt;
@@ -156,6 +162,7 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         {"levels", required_argument, 0, 'V'}, {"max-drop", required_argument, 0, 'X'},
         {"probe-images", required_argument, 0, 'P'}, {"max-steps", required_argument, 0, 'Z'},
         {"arch", required_argument, 0, 'A'},  {"schedules", required_argument, 0, 'H'},
+        {"target", required_argument, 0, 'G'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->device = "ultra96v2";
@@ -197,6 +204,11 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 'R': if (cli_parse_long("--seed", optarg, 0, 4294967295L, &v, e)) return -1; o->seed = (unsigned long)v; break;
         case 'M': o->mixed = true; break;
         case 'H': if (space_parse_schedules(optarg, &o->sched_mask, e)) return -1; break;
+        case 'G':
+            if (target_parse(optarg, &o->target))
+                return tf_errf(e, "--target: '%s' is not one of mixq-hls, rtl", optarg);
+            o->target_set = true;
+            break;
         case 'A':
             if (strcmp(optarg, "dataflow") == 0)
                 o->arch = ARCH_DATAFLOW;
@@ -382,6 +394,8 @@ typedef struct bits_search {
     sink *k;
     progress *pg;
     long evaluated;
+    long unbuildable;          /* candidates the build target cannot build */
+    char unbuildable_why[256];
     int stopped;
     int vectors;
 } bits_search;
@@ -400,6 +414,9 @@ static int search_bits(void *ctx, const net *n, double accuracy, tf_err *e)
     int rc = bs->base->arch == ARCH_ENGINE ? search_engine_grid(&sc, e)
                                            : search_run(&sc, bs->o->strategy, bs->o->limit, bs->o->seed, e);
     bs->evaluated += sc.evaluated;
+    if (sc.unbuildable && !bs->unbuildable)
+        snprintf(bs->unbuildable_why, sizeof bs->unbuildable_why, "%s", sc.unbuildable_why);
+    bs->unbuildable += sc.unbuildable;
     bs->stopped |= sc.stopped;
     bs->vectors++;
     space_free(&sp);
@@ -469,6 +486,9 @@ int cmd_sweep(int argc, char **argv)
         goto fail;
     if (o.clock > 0)
         base.clock_mhz = o.clock;
+    if (o.arch == ARCH_DATAFLOW && !o.target_set && resources_pick_target(&n, &dv, &o.target, &e))
+        goto fail;
+    base.target = o.target;
     if (o.arch == ARCH_ENGINE) {
         base.eng.ddr_bytes_per_cycle = device_ddr_bytes_per_cycle(&dv, base.clock_mhz);
         snprintf(base.eng.name, sizeof base.eng.name, "sweep");
@@ -496,6 +516,8 @@ int cmd_sweep(int argc, char **argv)
                            "shard_k", o.shard_k, "shard_n", o.shard_n, "seed", (json_int_t)o.seed);
     json_object_set_new(rk, "arch", json_string(arch_name(o.arch)));
     json_object_set_new(rk, "schedules", json_integer(o.sched_mask));
+    if (o.target != TARGET_MIXQ_HLS) /* absent for the default, so older runs still resume */
+        json_object_set_new(rk, "target", json_string(target_name(o.target)));
     if (o.mixed) {
         json_t *lv = json_array();
         for (int i = 0; i < o.mx.nlevels; i++)
@@ -703,6 +725,9 @@ int cmd_sweep(int argc, char **argv)
                                                                     "max_drop", o.mx.max_drop, "probe_images",
                                                                     o.mx.probe_images));
         json_object_set_new(j, "arch", json_string(arch_name(o.arch)));
+        if (o.arch == ARCH_DATAFLOW)
+            json_object_set_new(j, "target", json_string(target_name(o.target)));
+        json_object_set_new(j, "designs_unbuildable", json_integer((json_int_t)bs.unbuildable));
         json_object_set_new(j, "bound_cycles", bound > 0 ? json_real(bound) : json_null());
         json_object_set_new(j, "bound_ratio", bound > 0 ? json_real(best->interval_cycles / bound) : json_null());
         json_t *jc = json_array(); /* -- cycle-level re-check (issue 3) -- */
@@ -733,6 +758,13 @@ int cmd_sweep(int argc, char **argv)
             printf("sweep %s on %s (bitw %s, bita %s, %.0f MHz%s), budget dsp %d, bram18 %d, lut %ld, ff %ld\n",
                    n.name, dv.name, bw, ba, base.clock_mhz, has_acc ? "" : "; no accuracy data", b.dsp, b.bram18,
                    b.lut, b.ff);
+        if (o.arch == ARCH_DATAFLOW)
+            printf("built with %s (resources: %s)\n", target_name(o.target),
+                   o.target == TARGET_RTL ? "tf2sim's RTL compute unit, DSP/BRAM as yosys maps it"
+                                          : "DeepBurning-MixQ HLS operators");
+        if (bs.unbuildable)
+            printf("%ld candidates skipped: the %s target cannot build them (first: %s)\n", bs.unbuildable,
+                   target_name(o.target), bs.unbuildable_why);
         printf("space %.3g designs; strategy %s; %ld evaluated, %d within budget (%ld new) -> %s (run %lld)\n\n",
                space_size, o.arch == ARCH_ENGINE ? "engine grid" : strategy_name(o.strategy), bs.evaluated, rows.n,
                k.stored_new, o.db, (long long)run_id);

@@ -17,6 +17,7 @@ static const subcommand COMMANDS[] = {
     {"plot", cmd_plot, "draw designs and their Pareto front with gnuplot (PNG or SVG)"},
     {"merge", cmd_merge, "merge shard databases into one (idempotent)"},
     {"resources", cmd_resources, "per-layer DSP/BRAM18/LUT/FF of one design (a fold file)"},
+    {"calibrate", cmd_calibrate, "fit the LUT/FF model to yosys counts of the RTL; held-out errors"},
     {"report", cmd_report, "write a Markdown report of a sweep run with its plots"},
     {"export", cmd_export, "write a stored design as a fold JSON or as DeepBurning-MixQ configs"},
     {"nets", cmd_nets, "list the net zoo, or validate and summarise one net file"},
