@@ -147,7 +147,7 @@ expect_error "good.db: meta.schema_version is missing or not a version (this tf2
 sqlite3 good.db "UPDATE meta SET value='7' WHERE key='schema_version'"
 expect_error "good.db: meta.schema_version 7 is from a newer tf2sim" sweep --net ultranet --db good.db
 expect_error "good.db: meta.schema_version 7 is from a newer tf2sim" merge m.db good.db
-"$tf2sim" sweep --net skynet --db dmg.db > /dev/null
+"$tf2sim" sweep --net skynet --device zcu102 --db dmg.db > /dev/null
 python3 -c "
 import os; f = open('dmg.db', 'r+b'); n = os.path.getsize('dmg.db'); f.seek(4096); f.write(b'\xa5' * (n - 4096))"
 expect_error "dmg.db: .*\(damaged results database\|malformed\|not a\)" pareto --db dmg.db

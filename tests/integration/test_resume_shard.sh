@@ -10,14 +10,14 @@ cd "$work"
 cat > mid.json <<'JSON'
 {"name": "mid", "input": {"c": 8, "h": 16, "w": 16}, "defaults": {"wbits": 8, "abits": 8},
  "layers": [
-  {"name": "a", "op": "conv", "cout": 24, "k": 3, "pad": 1, "bn": true, "relu": true},
-  {"name": "b", "op": "conv", "cout": 16, "k": 1, "bn": true, "relu": true},
+  {"name": "a", "op": "conv", "cout": 16, "k": 3, "pad": 1, "bn": true, "relu": true},
+  {"name": "b", "op": "conv", "cout": 8, "k": 1, "bn": true, "relu": true},
   {"name": "c", "op": "conv", "cout": 12, "k": 3, "pad": 1, "bn": true, "relu": true},
   {"name": "d", "op": "conv", "cout": 4, "k": 1}
  ]}
 JSON
-# Exhaustive over ~460k designs, ~80k of them stored: a few seconds per full run.
-sweep=(sweep --net ./mid.json --strategy exhaustive --limit 2000000 --dsp 50 --batch 200 --format json)
+# Exhaustive over ~620k mvau designs, ~63k of them stored: a few seconds per full run.
+sweep=(sweep --net ./mid.json --strategy exhaustive --limit 2000000 --dsp 20 --schedules mvau --batch 200 --format json)
 
 summary() {  # hashes of all designs, and of the fps/dsp front over the whole DB
   python3 - "$1" <<'PY'

@@ -101,7 +101,7 @@ PY
 "$tf2sim" sim --net ultranet --fold auto --db sim.db > auto.txt
 grep -q "^interval [0-9]* cycles" auto.txt
 grep -q "fifo_empty" auto.txt
-"$tf2sim" sim --net skynet --fold auto --format csv --db none > sky.csv
+"$tf2sim" sim --net skynet --device zcu102 --fold auto --format csv --db none > sky.csv
 head -1 sky.csv | grep -q "^layer,op,compute,filter_wait,feature_wait,fifo_full,fifo_empty,total,pe_util,dsp,bram18$"
 [ "$(wc -l < sky.csv)" -eq 17 ]
 

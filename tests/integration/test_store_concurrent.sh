@@ -6,7 +6,7 @@ tf2sim=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-sweep() { "$tf2sim" sweep --net "$1" --dsp 360 --strategy "$2" --batch 20 --db "$3" --format json > "$4"; }
+sweep() { "$tf2sim" sweep --net "$1" --device zcu102 --dsp 360 --strategy "$2" --batch 20 --db "$3" --format json > "$4"; }
 # Alone, for reference.
 sweep skynet anneal a.db a.json
 sweep ultranet_bypass anneal b.db b.json
@@ -24,7 +24,7 @@ sweep skynet frontier same.db s1.json & p1=$!
 sweep skynet frontier same.db s2.json & p2=$!
 wait $p1
 wait $p2
-"$tf2sim" sweep --net skynet --dsp 360 --strategy frontier --db ref.db --format json > ref.json
+"$tf2sim" sweep --net skynet --device zcu102 --dsp 360 --strategy frontier --db ref.db --format json > ref.json
 test "$(sqlite3 same.db 'SELECT count(*) FROM designs')" -eq "$(sqlite3 ref.db 'SELECT count(*) FROM designs')"
 test "$(sqlite3 same.db 'SELECT count(DISTINCT hash) FROM designs')" -eq "$(sqlite3 same.db 'SELECT count(*) FROM designs')"
 echo "test_store_concurrent: ok ($na + $nb designs)"

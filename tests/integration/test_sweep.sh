@@ -111,7 +111,7 @@ done
 "$tf2sim" plot --db results.db --x lut --y fps --colour dsp --out lut.png 2>/dev/null && test -s lut.png
 
 # Other nets and formats run too.
-"$tf2sim" sweep --net skynet --dsp 200 --db sky.db --format csv > sky.csv
+"$tf2sim" sweep --net skynet --device zcu102 --dsp 200 --db sky.db --format csv > sky.csv
 head -1 sky.csv | grep -q "^id,fps,interval"
 "$tf2sim" sweep --net vggtiny_cifar --device pynq-z2 --bits 2/2 --db v.db --format json | python3 -c "
 import json,sys; j=json.load(sys.stdin); assert j['device']=='pynq-z2' and j['best']['dsp'] <= 220"
