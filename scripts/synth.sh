@@ -4,14 +4,15 @@
 # usage: scripts/synth.sh [--family xcup|xc7] [--out FILE] [NAME=VALUE ...]
 #   NAME is a parameter of rtl/compute_unit_fixed.v: PE SIMD WBITS ABITS K MODE PACK
 #   CIN COUT H W STRIDE DW OBIT SHIFT (defaults as in that file).
-#   Appends one CSV row (header written if the file is new) to FILE
-#   (default rtl/synth_results.csv): family, every parameter, then DSP, BRAM18 (RAMB18
-#   + 2 x RAMB36), URAM, LUT (LUT1..LUT6 + LUTRAM), FF, CARRY, SRL, cell count, seconds.
+#   Appends one CSV row (header written if the file is new) to FILE (default
+#   configs/resources/yosys_rtl.csv, the data set scripts/synth_sweep.sh re-creates whole):
+#   family, every parameter, then DSP, BRAM18 (RAMB18 + 2 x RAMB36), URAM, LUT (LUT1..LUT6 +
+#   LUTRAM), LUTRAM, FF, CARRY, SRL, cell count, yosys version, seconds.
 # Needs yosys (0.23 tested); runs synth_xilinx -flatten on the layer wrapper.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 family=xcup
-out=$here/rtl/synth_results.csv
+out=$here/configs/resources/yosys_rtl.csv
 declare -A P=([PE]=4 [SIMD]=8 [WBITS]=4 [ABITS]=4 [K]=3 [MODE]=0 [PACK]=0 [CIN]=32 [COUT]=32
               [H]=32 [W]=32 [STRIDE]=1 [DW]=0 [OBIT]=4 [SHIFT]=15)
 ORDER="PE SIMD WBITS ABITS K MODE PACK CIN COUT H W STRIDE DW OBIT SHIFT"
