@@ -1,12 +1,10 @@
 /* resources.c: a design's resources, layer by layer, for its build target (resources.h). */
 #include "resources.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bram.h"
-#include "dsp_packing.h"
 #include "engine_plan.h"
 #include "resources_mixq.h"
 #include "resources_rtl.h"

@@ -97,6 +97,17 @@ static void prune_dominated(layer_space *ls)
     ls->n = kept;
 }
 
+/* Variants of one (schedule, Kp, Np) choice: mvau with DSP or LUT products; the packed
+ * MixQ arrays with KPF 1 or K (GEN's two FP/KP unroll factors, mixq-dataflow.md 3.3). */
+static int n_variants(const sched_choice *c, const layer *l, int mvau_variants)
+{
+    if (c->s == SCHED_MVAU)
+        return mvau_variants;
+    if ((c->s == SCHED_FP || c->s == SCHED_KP) && l->op == OP_CONV && l->k > 1)
+        return 2;
+    return 1;
+}
+
 int space_build_sched(space *sp, const net *n, const design *base, const device *dv, unsigned sched_mask,
                       tf_err *e)
 {
@@ -151,7 +162,7 @@ int space_build_sched(space *sp, const net *n, const design *base, const device 
         for (int t = 0; t < nsched && !rc; t++)
             for (int a = 0; a < ns && !rc; a++)
                 for (int b = 0; b < np && !rc; b++)
-                    for (int v = 0; v < (sched[t].s == SCHED_MVAU ? variants : 1) && !rc; v++) {
+                    for (int v = 0; v < n_variants(&sched[t], l, variants) && !rc; v++) {
                         fold_option o = {0};
                         o.f = base->fold[i];
                         o.f.sched = sched[t].s;
@@ -159,7 +170,8 @@ int space_build_sched(space *sp, const net *n, const design *base, const device 
                         o.f.pe = ds_pe[b];
                         o.f.kp = sched[t].kp;
                         o.f.np = sched[t].np;
-                        o.f.kpf = 1;
+                        bool packed = sched[t].s == SCHED_FP || sched[t].s == SCHED_KP;
+                        o.f.kpf = packed && v == 1 ? l->k : 1; /* KPF: all K kernel columns at once */
                         o.f.lut_mult = !rtl && sched[t].s == SCHED_MVAU && (forced_lut || v == 1);
                         tf_err fe;
                         if (fold_check(&o.f, l, &fe))

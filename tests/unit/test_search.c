@@ -110,11 +110,49 @@ static void test_ultranet_budgets_respected(void **state)
     net_free(&n);
 }
 
+/* The packed MixQ arrays are offered with KPF = K too: UltraNet's conv0 at 8/8 bits, FP with
+ * Kp 1, Np 2 (two 8-bit pixels 17 bits apart in the 27-bit port), SIMD 3, PE 16, KPF 3 runs
+ * IN_H * (Cout/PE) * ceil(K/Kp) * (K*Cin/(SIMD*KPF)) * ROW_LEN = 160 * 1 * 3 * 1 * (321/2 + 1)
+ * = 77,280 cycles, half of the fastest mvau fold (SIMD 9 = K*Cin, PE 16: 153,600). */
+static void test_space_offers_kpf(void **state)
+{
+    (void)state;
+    tf_err e;
+    net n;
+    device dv;
+    if (net_load_named(&n, "ultranet", &e) || net_apply_bits(&n, 8, 8, &e) || device_load_named(&dv, "ultra96v2", &e))
+        fail_msg("%s", e.msg);
+    design base;
+    space sp;
+    assert_int_equal(design_init(&base, &n, &dv, ARCH_DATAFLOW, &e), 0);
+    assert_int_equal(space_build(&sp, &n, &base, &dv, &e), 0);
+    const layer_space *ls = &sp.ls[0];
+    assert_string_equal(n.layers[ls->layer].name, "conv0");
+    uint64_t best_mvau = UINT64_MAX;
+    bool kpf3 = false;
+    for (int k = 0; k < ls->n; k++) {
+        const fold_option *o = &ls->opt[k];
+        if (o->f.sched == SCHED_MVAU && o->cycles < best_mvau)
+            best_mvau = o->cycles;
+        if (o->f.sched == SCHED_FP && o->f.kpf == 3 && o->f.kp == 1 && o->f.np == 2 && o->f.simd == 3 &&
+            o->f.pe == 16) {
+            assert_int_equal(o->cycles, 77280);
+            kpf3 = true;
+        }
+    }
+    assert_true(kpf3);
+    assert_int_equal(best_mvau, 153600);
+    space_free(&sp);
+    design_free(&base);
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frontier_is_exact_on_dsp),
         cmocka_unit_test(test_ultranet_budgets_respected),
+        cmocka_unit_test(test_space_offers_kpf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
