@@ -156,6 +156,18 @@ expect_error -- "--design: no design with id 424242" export --db other.orig --de
 expect_error -- "--out: 'rep.txt' must end in .md" report --db good.db --out rep.txt
 expect_error "plot output must end in .png or .svg" plot --db other.orig --out x.gif
 
+# Resource targets and the calibration files.
+expect_error -- "--target: 'hls' is not one of mixq-hls, rtl" sweep --net ultranet --target hls
+expect_error -- "--target: 'vhdl' is not one of mixq-hls, rtl" sim --net ultranet --target vhdl --db none
+printf '{"net": "ultranet", "target": "hls", "layers": []}' > badtarget.json
+expect_error "badtarget.json:1:[0-9]*: target: must be mixq-hls or rtl (got 'hls')" resources --net ultranet --fold badtarget.json
+expect_error "layer conv0: the RTL needs SIMD (9) to divide the input channels (3)" resources --net ultranet --fold ultranet_ismart --target rtl
+mkdir -p nofit && cp -r "$(dirname "$0")/../../configs/nets" "$(dirname "$0")/../../configs/devices" "$(dirname "$0")/../../configs/folds" nofit/
+TF2SIM_CONFIGS=$work/nofit expect_error "nofit/resources/rtl_fit.json: cannot open" sweep --net ultranet --db nofit.db
+test ! -e nofit.db || { echo "FAIL: a sweep without the fit file left nofit.db"; fails=$((fails + 1)); }
+mkdir -p nofit/resources && echo '{"families": {"xcup": {"lut": {}}}}' > nofit/resources/rtl_fit.json
+TF2SIM_CONFIGS=$work/nofit expect_error "rtl_fit.json:1:[0-9]*: families.xcup.lut.unit: missing required field" resources --net ultranet --fold ultranet_bjut
+
 echo "$((total - fails)) passed, $fails failed"
 [ "$total" -ge 40 ] || { echo "FAIL: the catalogue has only $total cases"; exit 1; }
 [ "$fails" -eq 0 ]
