@@ -20,7 +20,8 @@ python3 - "$build/tf2sim" "$work" <<'PY'
 import json, os, subprocess, sys, time
 tf2sim, work = sys.argv[1], sys.argv[2]
 print("%-46s %9s %9s %11s" % ("command", "seconds", "designs", "designs/s"))
-for args in ("--net ultranet --dsp 360", "--net skynet --dsp 360", "--net ultranet_bypass --dsp 360",
+for args in ("--net ultranet --dsp 360", "--net ultranet --dsp 360 --target rtl",
+             "--net skynet --device zcu102 --dsp 360", "--net ultranet_bypass --dsp 360",
              "--net resnet50 --arch engine --device f10a", "--net googlenet_tf2 --arch engine --device f10a"):
     best = None
     for _ in range(3):
@@ -33,4 +34,15 @@ for args in ("--net ultranet --dsp 360", "--net skynet --dsp 360", "--net ultran
         best = t if best is None else min(best, t)
     n = json.loads(out)["designs_evaluated"]
     print("%-46s %9.3f %9d %11.0f" % ("sweep " + args, best, n, n / best))
+PY
+echo
+echo "== resource model calibration (tf2sim calibrate --fit on configs/resources/yosys_rtl.csv, best of 3)"
+python3 - "$build/tf2sim" "$work" <<'PY'
+import subprocess, sys, time
+tf2sim, work = sys.argv[1], sys.argv[2]
+best = min(
+    (lambda t0: (subprocess.run([tf2sim, "calibrate", "--fit", "--coeffs", work + "/fit.json"], check=True,
+                                capture_output=True), time.perf_counter() - t0)[1])(time.perf_counter())
+    for _ in range(3))
+print("calibrate --fit: %.3f s" % best)
 PY
