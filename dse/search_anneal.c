@@ -54,7 +54,9 @@ static double st_energy(void *xp)
     /* The slowest single option sets the scale; budgets make the penalty. */
     double t = (double)ev.p.interval_cycles;
     double over = 0;
-    if (!ev.feasible) {
+    if (ev.unbuildable) /* the target cannot build it: as bad as far over budget */
+        over = 1;
+    else if (!ev.feasible) {
         const budget *b = c->b;
         over += ev.r.dsp > b->dsp ? (double)(ev.r.dsp - b->dsp) / b->dsp : 0;
         over += ev.r.bram18 > b->bram18 ? (double)(ev.r.bram18 - b->bram18) / b->bram18 : 0;
