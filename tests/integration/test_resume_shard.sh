@@ -16,7 +16,7 @@ cat > mid.json <<'JSON'
   {"name": "d", "op": "conv", "cout": 4, "k": 1}
  ]}
 JSON
-# Exhaustive over ~620k mvau designs, ~63k of them stored: a few seconds per full run.
+# Exhaustive over ~310k mvau designs, ~33k of them stored: a second or two per full run.
 sweep=(sweep --net ./mid.json --strategy exhaustive --limit 2000000 --dsp 20 --schedules mvau --batch 200 --format json)
 
 summary() {  # hashes of all designs, and of the fps/dsp front over the whole DB
@@ -39,18 +39,33 @@ summary ref.db > ref.sum
 n_ref=$(python3 -c "import json; print(len(json.load(open('ref.sum'))['designs']))")
 test "$n_ref" -gt 1000
 
-# kill -9 at random moments, three times, then let it finish. Only a kill that hits a
-# live sweep counts; a sweep that completed first closes its run, so the next starts anew.
+# kill -9 at random moments, three times, then let it finish. Each kill waits until this
+# start has saved new designs (so it lands mid-run however fast or loaded the machine is),
+# then a random 0..0.29 s more. Only a kill that hits a live sweep counts; a sweep that
+# completed first closes its run, so the next starts anew.
+saved_now() { sqlite3 killed.db "SELECT count(*) FROM run_designs" 2>/dev/null || echo 0; }
 kills=0 completed=0
 for i in 1 2 3; do
+  before=$(saved_now)
   "$tf2sim" "${sweep[@]}" --db killed.db > /dev/null 2>&1 &
   pid=$!
-  sleep "0.$((RANDOM % 9 + 1))"
+  for _ in $(seq 1 300); do
+    [ "$(saved_now)" -gt "${before:-0}" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  sleep "$(printf '0.%02d' $((RANDOM % 30)))"
   state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
   if [ -n "$state" ] && [ "${state#Z}" = "$state" ] && kill -9 "$pid" 2>/dev/null; then
-    kills=$((kills + 1))
     wait "$pid" 2>/dev/null || true
-  elif wait "$pid"; then
+  else
+    wait "$pid" || { echo "FAIL: a sweep to be killed failed on its own"; exit 1; }
+  fi
+  # a kill counts only if it left the run unfinished (the sweep may have closed its run
+  # and been writing plots when the signal came)
+  if [ "$(sqlite3 killed.db 'SELECT count(*) FROM runs WHERE finished_at IS NULL')" -gt 0 ]; then
+    kills=$((kills + 1))
+  else
     completed=$((completed + 1))
   fi
 done
