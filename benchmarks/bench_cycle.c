@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "analytic.h"
-#include "cycle.h"
-#include "device.h"
-#include "engine_config.h"
-#include "space.h"
+#include "analytic/analytic.h"
+#include "topology/cycle.h"
+#include "net/device.h"
+#include "net/engine_config.h"
+#include "search/space.h"
 
 static double now(void)
 {

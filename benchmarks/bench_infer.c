@@ -7,14 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "classify.h"
-#include "config_path.h"
-#include "float_ref.h"
-#include "image.h"
-#include "infer.h"
-#include "net.h"
-#include "ptq.h"
-#include "weights_ismart.h"
+#include "task/classify.h"
+#include "net/config_path.h"
+#include "numerics/float_ref.h"
+#include "io/image.h"
+#include "numerics/infer.h"
+#include "net/net.h"
+#include "numerics/ptq.h"
+#include "numerics/weights_ismart.h"
 
 static double now(void)
 {

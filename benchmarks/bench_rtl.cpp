@@ -2,11 +2,11 @@
 // SystemC RTL on the same layers (issue 5: the C model should be >= 100x faster).
 //   usage: bench_rtl [CASE ...]   (regression case names; default: a fixed set)
 // Prints a Markdown table (the benchmarks/RESULTS.md RTL section). The work is in
-// dse/regress_bench.c; this file only hands it the Verilator backend, which is C++.
+// dse/regress/regress_bench.c; this file only hands it the Verilator backend, which is C++.
 #include <cstdlib>
 
 extern "C" {
-#include "regress.h"
+#include "regress/regress.h"
 int regress_bench_main(int argc, char **argv, regress_backend verilator, const char *sc_exe, const char *shared_dir);
 }
 

@@ -6,7 +6,7 @@
  * Backends: Verilator (cu_run_verilator, in the tf2sim_rtl static library) and SystemC
  * (the tf2sim_rtl_sc program, fed job files written by cu_job_save; several jobs run back
  * to back in one simulation, like cu_run_verilator_seq).
- * Arrays use the layouts of sim/tensor.h and sim/numerics_mixq.h: weights
+ * Arrays use the layouts of sim/net/tensor.h and sim/numerics/numerics_mixq.h: weights
  * [cout][cin/groups][k][k], input [cin][h][w], output [cout][oh][ow]. */
 #ifndef TF2SIM_CU_SIM_H
 #define TF2SIM_CU_SIM_H

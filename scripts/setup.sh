@@ -21,7 +21,7 @@ PACKAGES=(
   python3                                   # JSON checks in the integration tests
   clang libclang-rt-14-dev                  # libFuzzer + sanitizers for scripts/fuzz.sh
   valgrind                                  # memcheck of a full sweep in the tests
-  protobuf-c-compiler libprotobuf-c-dev     # ONNX import: protoc-c turns sim/onnx.proto into C, libprotobuf-c parses
+  protobuf-c-compiler libprotobuf-c-dev     # ONNX import: protoc-c turns sim/transform/onnx.proto into C, libprotobuf-c parses
 )
 
 missing=()

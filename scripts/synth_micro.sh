@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # synth_micro.sh: synthesise one small block with yosys (synth_xilinx -flatten, as scripts/synth.sh
 # does for the whole unit) and append its DSP/BRAM/LUTRAM/FF/LUT counts to a CSV. The rows pin
-# down how yosys maps one multiply and one memory (dse/xilinx_map.c models them).
+# down how yosys maps one multiply and one memory (dse/resources/xilinx_map.c models them).
 #
 # usage: scripts/synth_micro.sh [--family xcup|xc7] [--out FILE] BLOCK NAME=VALUE ...
 #        scripts/synth_micro.sh [--out FILE] --list FILE   (lines: family BLOCK NAME=VALUE ...;

@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "design.h"
-#include "device.h"
-#include "error.h"
-#include "net.h"
+#include "net/design.h"
+#include "net/device.h"
+#include "net/error.h"
+#include "net/net.h"
 
 typedef enum out_format { FMT_TABLE, FMT_JSON, FMT_CSV } out_format;
 

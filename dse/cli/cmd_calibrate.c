@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate.h"
+#include "resources/calibrate.h"
 #include "cli.h"
-#include "config_path.h"
+#include "net/config_path.h"
 
 static const char HELP[] =
     "usage: tf2sim calibrate [--fit] [--report] [--data CSV] [--coeffs FILE] [--seed N] [--format table|json]\n"
@@ -105,7 +105,7 @@ int cmd_calibrate(int argc, char **argv)
             ntrain += !held[i];
         const char *base = strrchr(data, '/');
         json_t *meta = json_pack("{s:s,s:s,s:{s:I,s:f,s:i},s:s}", "comment",
-                                 "LUT/FF coefficients of the RTL resource model (dse/resources_rtl.c), fitted by "
+                                 "LUT/FF coefficients of the RTL resource model (dse/resources/resources_rtl.c), fitted by "
                                  "`tf2sim calibrate --fit` to the yosys counts beside this file; do not edit by hand",
                                  "data", base ? base + 1 : data, "holdout", "seed", (json_int_t)seed, "fraction",
                                  CALIB_HOLDOUT, "train_rows", ntrain, "fitted_with", "gsl_multifit_wlinear_tsvd, weights 1/y^2");

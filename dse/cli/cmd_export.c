@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "export.h"
-#include "store.h"
+#include "report/export.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim export --db FILE --design ID --format json|mixq [--out PATH]\n"

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "store.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim merge OUT.db IN.db [IN.db...] [--format table|json|csv]\n"

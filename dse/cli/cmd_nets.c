@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "config_path.h"
+#include "net/config_path.h"
 
 static const char NETS_HELP[] =
     "usage: tf2sim nets [NET|FILE] [--format table|json|csv]\n"

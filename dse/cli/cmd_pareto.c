@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "results.h"
-#include "store.h"
+#include "store/results.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim pareto --db FILE [--objectives fps,dsp[,...]] [--run ID|--all] [--net NET] [--format F]\n"

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "plot.h"
-#include "results.h"
-#include "store.h"
+#include "report/plot.h"
+#include "store/results.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim plot --db FILE --out FILE.png|FILE.svg [--x dsp] [--y fps] [--colour COL] [--run ID|--all] [--net NET]\n"

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "regress.h"
-#include "store.h"
+#include "regress/regress.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim regress [--backend verilator|systemc] [--case NAME[,NAME...]] [--trace]\n"

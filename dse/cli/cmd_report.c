@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "evaluate.h"
-#include "plot.h"
-#include "results.h"
-#include "store.h"
+#include "evaluate/evaluate.h"
+#include "report/plot.h"
+#include "store/results.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim report --db FILE [--run ID] [--out report.md]\n"

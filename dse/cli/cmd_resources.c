@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "evaluate.h"
+#include "evaluate/evaluate.h"
 
 static const char HELP[] =
     "usage: tf2sim resources --net NET --fold FILE [--target rtl|mixq-hls] [--device D] [--format table|json|csv]\n"

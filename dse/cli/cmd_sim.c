@@ -7,15 +7,15 @@
 
 #include <sqlite3.h>
 
-#include "analytic.h"
+#include "analytic/analytic.h"
 #include "cli.h"
-#include "cycle.h"
-#include "engine_config.h"
-#include "engine_plan.h"
-#include "evaluate.h"
-#include "search.h"
-#include "space.h"
-#include "store.h"
+#include "topology/cycle.h"
+#include "net/engine_config.h"
+#include "blocks/engine_plan.h"
+#include "evaluate/evaluate.h"
+#include "search/search.h"
+#include "search/space.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim sim --net NET [--arch engine|dataflow] [options]\n"

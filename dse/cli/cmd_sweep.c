@@ -12,17 +12,17 @@
 
 #include <sqlite3.h>
 
-#include "accuracy.h"
+#include "search/accuracy.h"
 #include "cli.h"
-#include "mixed.h"
-#include "cycle_check.h"
-#include "evaluate.h"
-#include "export.h"
-#include "plot.h"
-#include "results.h"
-#include "search.h"
-#include "space.h"
-#include "store.h"
+#include "search/mixed.h"
+#include "search/cycle_check.h"
+#include "evaluate/evaluate.h"
+#include "report/export.h"
+#include "report/plot.h"
+#include "store/results.h"
+#include "search/search.h"
+#include "search/space.h"
+#include "store/store.h"
 
 static const char HELP[] =
     "usage: tf2sim sweep --net NET --dsp N [options]\n"
@@ -628,7 +628,7 @@ int cmd_sweep(int argc, char **argv)
         if (r->fps > best->fps || (r->fps == best->fps && (r->dsp < best->dsp || (r->dsp == best->dsp && r->bram18 < best->bram18))))
             best = r;
     }
-    /* -- cycle-level re-check of the best designs (dse/cycle_check.h, issue 3) -- */
+    /* -- cycle-level re-check of the best designs (dse/search/cycle_check.h, issue 3) -- */
     cycle_check_row cchk[SWEEP_CYCLE_CHECK];
     int n_cchk = 0;
     if (cycle_check_top(st, &rows, SWEEP_CYCLE_CHECK, &n, &dv, cchk, &n_cchk, &e))

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytic.h"
-#include "design.h"
+#include "analytic/analytic.h"
+#include "net/design.h"
 
 static net g_net;
 static device g_dev;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fuzz_file.h"
-#include "idx.h"
+#include "io/idx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

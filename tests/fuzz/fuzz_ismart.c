@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
-#include "weights_ismart.h"
+#include "net/net.h"
+#include "numerics/weights_ismart.h"
 
 static char g_dir[64];
 static char g_files[64][32];

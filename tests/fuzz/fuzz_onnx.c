@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_write.h"
-#include "onnx_import.h"
+#include "transform/net_write.h"
+#include "transform/onnx_import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "accuracy.h"
+#include "search/accuracy.h"
 
 static char path[64];
 

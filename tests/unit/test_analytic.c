@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "analytic.h"
-#include "dsp_packing.h"
+#include "analytic/analytic.h"
+#include "numerics/dsp_packing.h"
 #include "unit/test_util.h"
 
 /* N, DV, setup, teardown: UltraNet on the Ultra96-V2 (unit/test_util.h). */

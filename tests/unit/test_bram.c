@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bram.h"
+#include "resources/bram.h"
 
 static void test_bram18_aspect_ratios(void **state)
 {

@@ -8,8 +8,8 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "calibrate.h"
-#include "config_path.h"
+#include "resources/calibrate.h"
+#include "net/config_path.h"
 #include "test_util.h"
 
 static const char HEADER[] =

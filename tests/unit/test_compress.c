@@ -1,4 +1,4 @@
-/* test_compress.c: INQ power-of-two compression and the 4-bit packed file (sim/compress.c).
+/* test_compress.c: INQ power-of-two compression and the 4-bit packed file (sim/transform/compress.c).
  *
  * - TF2's rounding on hand-checked values (boundary 0.75*2^e, zero below 0.75*2^min_exp);
  * - the schedule freezes 30/30/20/10/10% and, without retraining, equals one-shot rounding;
@@ -16,11 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "config_path.h"
-#include "numerics_tf2.h"
-#include "onnx_import.h"
-#include "weights_ismart.h"
+#include "transform/compress.h"
+#include "net/config_path.h"
+#include "numerics/numerics_tf2.h"
+#include "transform/onnx_import.h"
+#include "numerics/weights_ismart.h"
 
 static const char ONE_FC[] = "{\"name\": \"one\", \"input\": {\"c\": 1, \"h\": 1, \"w\": 1}, \"layers\": ["
                              "{\"name\": \"fc\", \"op\": \"fc\", \"cout\": %d, \"bias\": true}]}";

@@ -8,13 +8,13 @@
 
 #include <string.h>
 
-#include "analytic.h"
-#include "cycle.h"
-#include "ddr.h"
-#include "engine_config.h"
-#include "fifo.h"
-#include "json_config.h"
-#include "scheduler.h"
+#include "analytic/analytic.h"
+#include "topology/cycle.h"
+#include "blocks/ddr.h"
+#include "net/engine_config.h"
+#include "blocks/fifo.h"
+#include "net/json_config.h"
+#include "blocks/scheduler.h"
 #include "test_util.h"
 
 /* ---- fifo, ddr, scheduler ---- */

@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analytic.h"
-#include "config_path.h"
-#include "cycle.h"
-#include "engine_config.h"
+#include "analytic/analytic.h"
+#include "net/config_path.h"
+#include "topology/cycle.h"
+#include "net/engine_config.h"
 
 static const char *const ZOO[] = {"ultranet", "ultranet_bypass", "skynet", "skynetk5", "vggtiny_cifar",
                                   "squeezenet1_0", "squeezenet1_1", "googlenet", "resnet50", "alexnet", "vgg16"};

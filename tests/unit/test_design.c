@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "design.h"
+#include "net/design.h"
 #include "unit/test_util.h"
 
 /* N, DV, setup, teardown: UltraNet on the Ultra96-V2 (unit/test_util.h). */

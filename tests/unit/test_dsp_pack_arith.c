@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dsp_pack_arith.h"
-#include "dsp_packing.h"
+#include "numerics/dsp_pack_arith.h"
+#include "numerics/dsp_packing.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 static uint32_t rnd(void)

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "box_decode.h"
-#include "image.h"
+#include "task/box_decode.h"
+#include "io/image.h"
 
 static void test_resize_half(void **st)
 {

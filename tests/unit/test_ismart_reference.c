@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "infer.h"
-#include "net.h"
-#include "dsp_pack_arith.h"
-#include "numerics_mixq.h"
-#include "tensor.h"
-#include "weights_ismart.h"
+#include "numerics/infer.h"
+#include "net/net.h"
+#include "numerics/dsp_pack_arith.h"
+#include "numerics/numerics_mixq.h"
+#include "net/tensor.h"
+#include "numerics/weights_ismart.h"
 
 static char g_fm[1024], g_wdir[1024];
 static net g_net;

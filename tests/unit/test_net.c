@@ -7,8 +7,8 @@
 
 #include <jansson.h>
 
-#include "config_path.h"
-#include "net.h"
+#include "net/config_path.h"
+#include "net/net.h"
 #include "unit/test_util.h"
 
 static void load_zoo(const char *name, net *n)

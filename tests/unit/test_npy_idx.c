@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "float_ref.h"
-#include "idx.h"
-#include "npy.h"
+#include "numerics/float_ref.h"
+#include "io/idx.h"
+#include "io/npy.h"
 
 static char dir[64];
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numerics_mixq.h"
+#include "numerics/numerics_mixq.h"
 
 static uint32_t seed = 12345;
 static int rnd(int lo, int hi)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numerics_tf2.h"
+#include "numerics/numerics_tf2.h"
 
 static uint32_t seed = 777;
 static double urand(void)

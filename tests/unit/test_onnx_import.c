@@ -1,4 +1,4 @@
-/* test_onnx_import.c: ONNX import (sim/onnx_import.c) and the net JSON writer (sim/net_write.c).
+/* test_onnx_import.c: ONNX import (sim/transform/onnx_import.c) and the net JSON writer (sim/transform/net_write.c).
  *
  * - tests/data/small_mixed.onnx (BN, Clip, Add, Concat, pools, GAP, Flatten, Gemm, MatMul+Add)
  *   imported and run through the float reference gives PyTorch's output for the same input;
@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_path.h"
-#include "float_ref.h"
-#include "net_write.h"
-#include "npy.h"
+#include "net/config_path.h"
+#include "numerics/float_ref.h"
+#include "transform/net_write.h"
+#include "io/npy.h"
 #include "onnx.pb-c.h"
-#include "onnx_import.h"
+#include "transform/onnx_import.h"
 
 static void data_path(char *out, size_t cap, const char *file)
 {
@@ -557,7 +557,7 @@ static void test_net_json_round_trip(void **state)
         for (int j = 0; j < a.n_layers; j++) {
             layer la = a.layers[j], lb = b.layers[j];
             if (memcmp(&la, &lb, sizeof la) != 0)
-                fail_msg("%s: layer %s differs after the round trip (a layer field sim/net_write.c does not write?)",
+                fail_msg("%s: layer %s differs after the round trip (a layer field sim/transform/net_write.c does not write?)",
                          names[i], la.name);
         }
         free(text);

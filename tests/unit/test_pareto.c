@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "pareto.h"
+#include "store/pareto.h"
 
 static void check_against_definition(int n, int m, unsigned seed)
 {

@@ -1,4 +1,4 @@
-/* test_prune.c: L1-norm filter pruning (sim/prune.c).
+/* test_prune.c: L1-norm filter pruning (sim/transform/prune.c).
  *
  * - prune_select: smallest L1 norms go, ties by lower index first, kept in order;
  * - fmnist_cnn (from tests/data/fmnist_cnn.onnx, the committed float weights): the pruned net
@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_path.h"
-#include "float_ref.h"
-#include "onnx_import.h"
-#include "prune.h"
+#include "net/config_path.h"
+#include "numerics/float_ref.h"
+#include "transform/onnx_import.h"
+#include "transform/prune.h"
 
 static void test_select_ties(void **state)
 {

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "float_ref.h"
-#include "infer.h"
-#include "ptq.h"
+#include "numerics/float_ref.h"
+#include "numerics/infer.h"
+#include "numerics/ptq.h"
 
 static const char NET_JSON[] =
     "{\"name\": \"bypass_test\", \"input\": {\"c\": 3, \"h\": 16, \"w\": 16, \"bits\": 8},"

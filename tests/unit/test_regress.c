@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regress.h"
-#include "tensor.h"
+#include "regress/regress.h"
+#include "net/tensor.h"
 
 static const char *shared(void)
 {

@@ -1,4 +1,4 @@
-/* test_resources_mixq.c: the mixq-hls resource target (dse/resources_mixq.c), hand-computed cases.
+/* test_resources_mixq.c: the mixq-hls resource target (dse/resources/resources_mixq.c), hand-computed cases.
  *
  * GEN = MatthewLuo7/MixQ_Gen_Accel. BRAM18 counts are the cheapest aspect-ratio tiling (bram.h):
  * 512x36, 1Kx18, 2Kx9, 4Kx4, 8Kx2, 16Kx1 (BRAM36 512x72 = 2). Memories of <= 64 words or
@@ -11,8 +11,8 @@
 
 #include <string.h>
 
-#include "design.h"
-#include "resources_mixq.h"
+#include "net/design.h"
+#include "resources/resources_mixq.h"
 #include "unit/test_util.h"
 
 /* N, DV, setup, teardown: UltraNet on the Ultra96-V2 (unit/test_util.h). */

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "resources_rtl.h"
+#include "resources/resources_rtl.h"
 #include "test_util.h"
 
 ULTRANET_FIXTURE

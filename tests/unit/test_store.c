@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "unit/test_util.h"
 
 static int64_t count(store *s, const char *sql)
@@ -86,7 +86,7 @@ static void test_bad_paths(void **state)
     unlink(path);
 }
 
-static const char *const SCHEMA_V1 = /* dse/store.c at the first commit */
+static const char *const SCHEMA_V1 = /* dse/store/store.c at the first commit */
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS runs("
     " id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,"

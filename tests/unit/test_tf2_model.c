@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "float_ref.h"
-#include "tf2_model.h"
+#include "numerics/float_ref.h"
+#include "numerics/tf2_model.h"
 
 static const char NET_JSON[] =
     "{\"name\": \"res_test\", \"input\": {\"c\": 3, \"h\": 12, \"w\": 12, \"bits\": 8}, \"layers\": ["

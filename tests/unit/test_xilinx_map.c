@@ -1,4 +1,4 @@
-/* test_xilinx_map.c: the yosys mapping model (dse/xilinx_map.c) against yosys 0.23 itself
+/* test_xilinx_map.c: the yosys mapping model (dse/resources/xilinx_map.c) against yosys 0.23 itself
  * (configs/resources/yosys_micro.csv, made by scripts/synth_micro.sh), and hand-derived cases. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xilinx_map.h"
+#include "resources/xilinx_map.h"
 
 #define MICRO_CSV TF2SIM_CONFIG_DIR "/resources/yosys_micro.csv"
 

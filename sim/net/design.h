@@ -1,0 +1,90 @@
+/* design.h: a design point — architecture, per-layer folding and schedule, clock.
+ *
+ * The design's identity is its canonical JSON (sorted keys, compact) over the net,
+ * its bit vector, the device, the architecture and every layer's folding; its hash is
+ * XXH3-128 of that text. The same JSON is the fold-file format (`--fold FILE`), so an
+ * exported design loads back unchanged. */
+#ifndef TF2SIM_DESIGN_H
+#define TF2SIM_DESIGN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "device.h"
+#include "error.h"
+#include "net.h"
+
+typedef enum arch_kind { ARCH_DATAFLOW, ARCH_ENGINE } arch_kind;
+
+/* What a dataflow design is built with, which decides its resources (dse/resources/resources.h):
+ * the DeepBurning-MixQ HLS templates (every schedule) or tf2sim's own RTL compute unit
+ * (rtl/, MVAU lanes with optional pair packing; calibrated against yosys). */
+typedef enum build_target { TARGET_MIXQ_HLS, TARGET_RTL, TARGET__COUNT } build_target;
+
+/* How a layer's lanes map to multipliers (mixq-dataflow.md §3.2). */
+typedef enum schedule_kind {
+    SCHED_MVAU, /* FINN/BJUT matrix-vector unit: SIMD x PE lanes, one MAC per lane per cycle */
+    SCHED_DSP6, /* iSmart: each (PE, SIMD) DSP does 3 weights x 2 pixels */
+    SCHED_FP,   /* MixQ filter packing: Kp weights of a kernel row x Np pixels per DSP */
+    SCHED_KP,   /* MixQ kernel packing: Kp filters x Np pixels per DSP */
+    SCHED__COUNT
+} schedule_kind;
+
+typedef struct layer_fold {
+    int simd, pe;
+    schedule_kind sched;
+    int kp, np, kpf;    /* FP/KP packing parameters (1 when unused) */
+    bool lut_mult;      /* multipliers built from LUTs instead of DSPs */
+} layer_fold;
+
+typedef struct engine_params {
+    int n_vector, c_vector, ow_vector, fw_vector;
+    long feature_cache_bytes, filter_cache_bytes;
+    double ddr_bytes_per_cycle;
+    char name[64];
+} engine_params;
+
+typedef struct design {
+    arch_kind arch;
+    double clock_mhz;
+    int n_layers;        /* = net->n_layers; fold[i] is used for compute layers only */
+    layer_fold *fold;
+    int fifo_depth;      /* dataflow: words per inter-layer FIFO */
+    build_target target; /* dataflow: how it is built (default TARGET_MIXQ_HLS) */
+    engine_params eng;
+} design;
+
+const char *arch_name(arch_kind a);
+const char *schedule_name(schedule_kind s);
+const char *target_name(build_target t);
+/* "mixq-hls" or "rtl"; -1 otherwise. */
+int target_parse(const char *s, build_target *out);
+int schedule_parse(const char *s, schedule_kind *out);
+
+/* A design with every compute layer at (1, 1) MVAU, the device clock. */
+int design_init(design *ds, const net *n, const device *dv, arch_kind arch, tf_err *e);
+void design_free(design *ds);
+int design_copy(design *dst, const design *src, tf_err *e);
+
+/* Checks every compute layer's folding against the net: the MixQ rule
+ * (SIMD divides K*Cin/groups, PE divides Cout) and the schedule's own constraints. */
+int design_check(const design *ds, const net *n, tf_err *e);
+int fold_check(const layer_fold *f, const layer *l, tf_err *e);
+
+/* Canonical JSON (new reference) and its 128-bit hash as 32 hex characters. */
+json_t *design_to_json(const design *ds, const net *n, const device *dv);
+char *design_canonical(const design *ds, const net *n, const device *dv); /* malloc'd */
+void design_hash(const char *canonical, char hex[33]);
+
+/* Loads a fold file into ds for net n (bits in the file are applied to n, which must
+ * be a private copy). Checks the net name and every layer. */
+int design_load_fold(design *ds, net *n, const device *dv, const char *name_or_path, tf_err *e);
+/* The same from text in memory; `name` stands in for the file name in errors. */
+int design_parse_fold(design *ds, net *n, const device *dv, const char *name, const char *text, tf_err *e);
+
+struct json_doc;
+/* Reads an engine parameter object (an engine file in configs/engines/, or a fold's "engine"). */
+int engine_params_from_json(const struct json_doc *d, json_t *o, const char *path,
+                            engine_params *g, tf_err *e);
+
+#endif
