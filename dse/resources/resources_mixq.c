@@ -18,28 +18,8 @@
 #include "numerics/dsp_packing.h"
 
 #define AP_MAX_W 1024 /* ap_uint<> width limit; GEN ConvOpt_*.opt_constraints keep every stream/word <= 1024 */
-#define GB_CAP 30     /* 2^gb is only compared with SIMD*KPF; keep it in range */
-
-static int ceil_log2(uint64_t v)
-{
-    int b = 0;
-    while (b < 63 && ((uint64_t)1 << b) < v)
-        b++;
-    return b;
-}
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
-static int largest_divisor_le(int n, long long lim)
-{
-    int c = 1;
-    for (int d = 1; d <= n && d <= lim; d++)
-        if (n % d == 0)
-            c = d;
-    return c;
-}
-
-static int opf_of(const layer_fold *f) { return f->sched == SCHED_KP ? f->pe * f->kp : f->pe; }
 
 /* Signed port chunks: the top chunk `port` bits, lower ones port-1 (unsigned). */
 static int chunks(int x, int port) { return x <= port ? 1 : 1 + (x - port + port - 2) / (port - 1); }
@@ -53,51 +33,6 @@ int mixq_mult_dsps(int a_bits, int b_bits, dsp_kind k)
     int o1 = chunks(a_bits, wide) * chunks(b_bits, narrow);
     int o2 = chunks(b_bits, wide) * chunks(a_bits, narrow);
     return o1 < o2 ? o1 : o2;
-}
-
-/* Packing geometry of Kp signed weights x Np unsigned activations at guard bits gb (MQ 2.4;
- * GEN Opt_FP.hpp / Opt_KP.hpp): field spacing PROD_BIT s = w + a + gb, the weight pack
- * WPACK = (Kp-1)*s + w bits (signed), the activation pack (Np-1)*s' + a bits (unsigned), s' = s
- * (FP) or Kp*s (KP, dsp_pack_arith.h layout). */
-static void pack_widths(int w, int a, int kp, int np, bool kp_mode, int gb, int *wbits, int *abits)
-{
-    int s = w + a + gb;
-    *wbits = (kp - 1) * s + w;
-    *abits = (np - 1) * (kp_mode ? kp * s : s) + a;
-}
-
-/* GEN's lower bound on the guard bits (MQ 2.4, dsp_eff_search.py with overlap allowed):
- * ceil(log2(products per field)) - 1; a KP field holds one product. */
-static int pack_min_gb(int kp, int np, bool kp_mode)
-{
-    return kp_mode ? -1 : ceil_log2((uint64_t)(kp < np ? kp : np)) - 1;
-}
-
-/* The largest guard bits (>= pack_min_gb) for which both packs fit one multiplier, either port
- * assignment, the activation pack unsigned on a signed port (one bit less), the fields inside the
- * P accumulator -- GEN's dsp_eff_search bound. INT_MIN when no guard width fits. */
-static int pack_gb(dsp_kind dk, int w, int a, int kp, int np, bool kp_mode)
-{
-    int wide, narrow, pb;
-    dsp_pack_ports(dk, &wide, &narrow, &pb);
-    int nf = kp_mode ? kp * np : kp + np - 1;
-    int cap = pb / nf - w - a, low = pack_min_gb(kp, np, kp_mode);
-    if (cap > GB_CAP)
-        cap = GB_CAP;
-    int best = INT_MIN;
-    for (int swap = 0; swap < 2; swap++) {
-        int wport = swap ? narrow : wide, aport = swap ? wide : narrow;
-        for (int gb = cap; gb >= low; gb--) {
-            int wt, at;
-            pack_widths(w, a, kp, np, kp_mode, gb, &wt, &at);
-            if (wt <= wport && at <= aport - 1) {
-                if (gb > best)
-                    best = gb;
-                break;
-            }
-        }
-    }
-    return best;
 }
 
 typedef struct memacc {
@@ -146,145 +81,25 @@ static void mem_bram(memacc *m, int width, uint64_t depth, int copies, int *buck
     *bucket += b;
 }
 
-/* Layers reading layer i's output; *first gets the first of them. */
-static int consumers(const net *n, int i, int *first)
-{
-    int c = 0;
-    *first = -1;
-    for (int j = i + 1; j < n->n_layers; j++)
-        for (int k = 0; k < n->layers[j].n_inputs; k++)
-            if (n->layers[j].inputs[k] == i) {
-                if (c++ == 0)
-                    *first = j;
-                break;
-            }
-    return c;
-}
-
-static bool is_pool2x2(const layer *l)
-{
-    return l->op == OP_MAXPOOL && l->k == 2 && l->stride == 2 && l->pad == 0;
-}
-
-/* Channels per word on layer i's input stream: the OCH_PF of the compute layer feeding it through
- * 2x2 pools (GEN ConvOpt_*.gen_conv_para: IN_PE = CONV_{n-1}_OCH_PF), or all channels of the graph
- * input (GEN Accelerator_Template input_quant<..., CONV_0_IN_CH>). -1 when another op feeds it. */
-static int in_pe_of(const net *n, const design *ds, int i)
-{
-    int p = n->layers[i].inputs[0];
-    while (p >= 0 && is_pool2x2(&n->layers[p]))
-        p = n->layers[p].inputs[0];
-    if (p < 0)
-        return n->in_c;
-    return layer_is_compute(&n->layers[p]) ? opf_of(&ds->fold[p]) : -1;
-}
-
 static int compute_layer(const net *n, const design *ds, const device *dv, int i, const mixq_params *prm,
                          layer_res *lr, res_features *x, mixq_layer_info *info, tf_err *e)
 {
     const layer *l = &n->layers[i];
     const layer_fold *f = &ds->fold[i];
     const char *nm = l->name;
-    if (fold_check(f, l, e))
-        return tf_err_prefix(e, "mixq-hls");
+    mixq_gen_cfg c;
+    if (mixq_gen_config(n, ds, dv, i, prm, &c, e))
+        return -1;
+    const gen_layer *g = &c.g;
     schedule_kind sc = f->sched;
-    bool lut = f->lut_mult, dw = layer_is_depthwise(l), gen = sc == SCHED_FP || sc == SCHED_KP;
+    bool lut = f->lut_mult, dw = g->dw, gen = g->gen, pooled = g->pooled, head = g->head;
     int w = l->wbits, a = l->abits;
-    int simd = f->simd, pe = f->pe, kpf = f->kpf > 0 ? f->kpf : 1;
-
-    /* Geometry as the templates see it: fc is a 1x1 conv on a 1x1 map of the flattened input. */
-    int K = 1, cin = layer_cin_per_group(l), cout = l->cout, hin = 1, win = 1;
-    if (l->op == OP_CONV) {
-        K = l->k, cin = l->cin, hin = l->hin, win = l->win;
-        if (l->stride != 1) /* GEN templates: stride 1 only (ConvOpt_* have no stride parameter) */
-            return tf_errf(e, "mixq-hls: layer %s: stride %d; the MixQ templates build stride-1 convs only", nm,
-                           l->stride);
-        if (K != 1 && K != 3 && K != 5 && K != 7) /* GEN S2P_buffer.hpp: "K = 1, 3, 5, 7" */
-            return tf_errf(e, "mixq-hls: layer %s: K = %d; the MixQ line buffer supports K = 1, 3, 5, 7", nm, K);
-        if (l->pad != (K - 1) / 2) /* GEN S2P_buffer.hpp: PAD_LEN = (K-1)/2, same padding */
-            return tf_errf(e, "mixq-hls: layer %s: pad %d; the MixQ line buffer pads (K-1)/2 = %d", nm, l->pad,
-                           (K - 1) / 2);
-        if (l->groups > 1 && !dw)
-            return tf_errf(e, "mixq-hls: layer %s: grouped conv (groups %d); the MixQ templates build dense or "
-                              "depthwise convs only", nm, l->groups);
-    }
+    int simd = g->simd, pe = g->pe, kpf = g->kpf, K = g->k, cin = g->cin, cout = g->cout, win = g->win;
     int cpg = dw ? 1 : cin; /* input channels per output channel */
-
-    /* Schedule constraints (GEN ConvOpt_*.reshape_buffer_constraints, weight_reorder asserts). */
-    if (gen && kpf != 1 && kpf != K)
-        return tf_errf(e, "mixq-hls: layer %s: kpf %d; the MixQ templates take kpf 1 or K = %d", nm, kpf, K);
-    if (dw && sc == SCHED_KP) /* GEN Generate_HLS_DP.gen_opts_DP */
-        return tf_errf(e, "mixq-hls: layer %s: kernel packing cannot build a depthwise conv (GEN raises the same)",
-                       nm);
-    if (dw && sc == SCHED_FP && simd != 1) /* GEN Pipeline_DP: simd_aval = [1] for depthwise */
-        return tf_errf(e, "mixq-hls: layer %s: depthwise FP takes simd 1 (parallel channels are PE, kernel rows "
-                          "KPF); got simd %d", nm, simd);
-    if (!dw && (gen || sc == SCHED_DSP6) && cin % simd)
-        return tf_errf(e, "mixq-hls: layer %s: simd %d must divide Cin = %d (the MixQ line buffer reads SIMD "
-                          "channels of one kernel row)", nm, simd, cin);
-
-    int kp = 1, np = 1;
-    if (gen)
-        kp = f->kp, np = f->np;
-    else if (sc == SCHED_DSP6)
-        kp = 3, np = 2; /* ISM conv2d_DSPopt: 3 weights x 2 pixels per DSP (MQ 3.1) */
-
-    int in_pe = in_pe_of(n, ds, i);
-    if (in_pe < 0)
-        return tf_errf(e, "mixq-hls: layer %s: fed by '%s' (%s); the MixQ pipeline is a chain of convs and 2x2 "
-                          "max pools", nm, n->layers[l->inputs[0]].name, op_name(n->layers[l->inputs[0]].op));
-    int first;
-    int ncons = consumers(n, i, &first);
-    if (ncons > 1)
-        return tf_errf(e, "mixq-hls: layer %s: %d consumers; the MixQ pipeline has no stream fork", nm, ncons);
-    bool pooled = ncons == 1 && is_pool2x2(&n->layers[first]);
-    int obits = net_out_bits(n, i);
-    bool head = obits >= 32; /* raw accumulator out: GEN Conv1x1_Opt_Templates (Bias_Trim / Trim, M_BIT 32) */
-    if (head)
-        obits = 32;
-    int opf = opf_of(f);
-    int inc_bits = prm && prm->inc_bits > 0 ? prm->inc_bits : RES_MIXQ_INC_BITS;
-    int bias_bits = prm && prm->bias_bits > 0 ? prm->bias_bits : RES_MIXQ_BIAS_BITS;
-    /* GEN ConvOpt_*: M_BIT = IN_BIT + W_BIT + ceil(log2(K*K*IN_CH)) (K*K for depthwise); 32 for the head */
-    int m_bits = head ? 32 : w + a + ceil_log2((uint64_t)K * K * cpg);
-
-    /* Loop structure: GEN ConvOpt_FP/KP/FP_DW.get_actp, gen_conv_array; ISM/BJUT loop counts (MQ 3.2). */
+    int kp = g->kp, np = g->np, in_pe = g->in_pe, obits = g->obits, opf = g->opf, actp = g->actp;
+    int inc_bits = c.inc_bits, bias_bits = c.bias_bits, m_bits = c.m_bits;
+    int knum = g->knum, row_len = g->row_len;
     int simd_eff = dw && sc == SCHED_FP ? kpf : simd * kpf; /* multiplies per PE per cycle */
-    int row_len = (win + K - 2) / np + 1;                   /* GEN: ceil((IN_W + K - 1) / Np) */
-    int knum = 1, infold = 1;
-    uint64_t out_pf = (uint64_t)np * opf;
-    switch (sc) {
-    case SCHED_FP:
-        knum = (K - 1) / kp + 1;
-        infold = dw ? K / kpf : K * cin / (simd * kpf);
-        break;
-    case SCHED_KP:
-        knum = K; /* KP_Array: K * INFOLD * ROW_LEN cycles per row and output fold */
-        infold = K * cin / (simd * kpf);
-        break;
-    case SCHED_DSP6:
-        infold = 3 * cin / simd;
-        break;
-    default: /* mvau: one pixel per K*K*Cin/SIMD cycles (BJUT matrix_vector_unit) */
-        infold = K * K * cpg / simd;
-        break;
-    }
-    uint64_t min_actp = out_pf / ((uint64_t)knum * (uint64_t)(infold > 0 ? infold : 1));
-    int actp = opf;
-    if (head) {
-        actp = opf; /* GEN Conv1x1_Opt_Templates.gen_operator asserts actp == pe * kp */
-    } else {
-        /* GEN get_actp: the smallest divisor of OCH_PF that keeps up with the array */
-        if ((uint64_t)opf < min_actp)
-            return tf_errf(e, "mixq-hls: layer %s: the array emits %llu values per %d cycles, more than OCH_PF = %d "
-                              "BN units can take (GEN get_actp has no ACTP for this fold)",
-                           nm, (unsigned long long)out_pf, knum * infold, opf);
-        for (int d = 1; d <= opf; d++)
-            if (opf % d == 0 && (uint64_t)d >= min_actp) {
-                actp = d;
-                break;
-            }
-    }
 
     /* Line buffer (GEN S2P_buffer.hpp / S2P_buffer_DW.hpp reshape_buffer_*):
      *   SIMD >= IN_PE: ap_uint<IN_PE*IN_BIT*Np> row_buffer[SIMD/IN_PE][K+1][ROW_LEN*(IN_CH/SIMD)]
@@ -296,7 +111,10 @@ static int compute_layer(const net *n, const design *ds, const device *dv, int i
         while (cpar > 1 && cch % cpar)
             cpar--;
     }
-    bool compat = in_pe <= cch && cch % in_pe == 0 && (cpar >= in_pe ? cpar % in_pe == 0 : in_pe % cpar == 0);
+    /* GEN's generator asks IN_PE | channels (C1), yet its data set holds 20 synthesised operators with a
+     * given IN_PE 3 on 16..64 channels at SIMD 1: the template's IN_CH/IN_PE integer division builds them. */
+    bool c1 = cch % in_pe == 0 || f->in_pe;
+    bool compat = in_pe <= cch && c1 && (cpar >= in_pe ? cpar % in_pe == 0 : in_pe % cpar == 0);
     if (gen && !compat) /* GEN reshape_buffer_constraints C1, C4 */
         return tf_errf(e, "mixq-hls: layer %s: input stream of %d channels per word and %s %d: one must divide the "
                           "other and IN_PE must divide the %d channels (MixQ reshape buffer)",
@@ -369,32 +187,13 @@ static int compute_layer(const net *n, const design *ds, const device *dv, int i
             return tf_errf(e, "mixq-hls: layer %s: %s is %ld bits, over ap_uint's %d", nm, wl[k].what, wl[k].bits,
                            AP_MAX_W);
 
-    /* Packing: guard bits, field width, cascade (GEN Opt_FP.hpp / Opt_KP.hpp, ConvOpt_*.find_CASCADE).
-     * A pack that fits no multiplier at GEN's least guard width is still built: HLS splits the
-     * oversize ap_int product into several DSP tiles (dsp_per_mult > 1). */
-    int gb = 0, prod = w + a, cascade = 1, nf = 1, dsp_per_mult = 1;
-    bool packed = !lut && (gen || sc == SCHED_DSP6), overlap = false;
-    if (packed) {
-        bool kpm = sc == SCHED_KP;
-        gb = pack_gb(dv->dsp_type, w, a, kp, np, kpm);
-        if (gb == INT_MIN)
-            gb = pack_min_gb(kp, np, kpm);
-        int wt, at;
-        pack_widths(w, a, kp, np, kpm, gb, &wt, &at);
-        dsp_per_mult = mixq_mult_dsps(wt, at + 1, dv->dsp_type);
-        prod = w + a + gb;
-        nf = kpm ? kp * np : kp + np - 1;
-        long long p2 = gb < 0 ? 0 : 1LL << (gb > GB_CAP ? GB_CAP : gb);
-        int mkn = kp < np ? kp : np;
-        if (kpm) {
-            overlap = gb < 0; /* Opt_KP.hpp KP_Array_bas: Overlap_Flag = GUARD_BIT < 0 */
-            cascade = overlap ? 1 : largest_divisor_le(simd_eff, p2);
-        } else {
-            /* Opt_FP.hpp FP_Array_bas: Overlap_Flag; ConvOpt_FP.find_CASCADE: largest divisor of SIMD*KPF
-             * (KPF for depthwise) <= 2^gb / min(Kp, Np) */
-            overlap = gb < 0 || (p2 < kp && p2 < np);
-            cascade = overlap || p2 < mkn ? 1 : largest_divisor_le(simd_eff, p2 / mkn);
-        }
+    /* Packing (mixq_gen.h): a pack that fits no multiplier at its guard width is still built: HLS
+     * splits the oversize ap_int product into several DSP tiles (dsp_per_mult > 1). */
+    int gb = c.guard_bits, prod = c.prod_bits, cascade = c.cascade, nf = 1, dsp_per_mult = 1;
+    bool overlap = c.overlap;
+    if (c.packed) {
+        dsp_per_mult = mixq_mult_dsps(c.wpack_bits, c.apack_bits + 1, dv->dsp_type);
+        nf = sc == SCHED_KP ? kp * np : kp + np - 1;
     }
 
     /* DSP. Array: */
@@ -428,7 +227,7 @@ static int compute_layer(const net *n, const design *ds, const device *dv, int i
     mem_auto(&m, fifo_width, fifo_depth, 1, 2, &lr->fifo_bram);   /* #pragma HLS STREAM depth=CONV_DEPTH */
 
     /* Features of the operator's logic. */
-    int simd_bits = ceil_log2((uint64_t)simd_eff * (sc == SCHED_KP ? 1 : (kp < np ? kp : np)));
+    int simd_bits = mixq_ceil_log2((uint64_t)simd_eff * (sc == SCHED_KP ? 1 : (kp < np ? kp : np)));
     int acc_bits = w + a + simd_bits; /* GEN: ACC_BIT = W_BIT + IN_BIT + SIMD_BIT */
     x->x[RF_UNIT] += 1;
     if (gen || sc == SCHED_DSP6) {
@@ -448,7 +247,7 @@ static int compute_layer(const net *n, const design *ds, const device *dv, int i
             x->x[RF_LUTMUL_BITS] += (double)lanes * w * a;
         else if (dsp_packing_factor(dv->dsp_type, w, a, K) > 1.0)
             x->x[RF_PACK_BITS] += (double)lanes * (w + a);
-        x->x[RF_SUM_BITS] += (double)pe * ((double)simd * (w + a + ceil_log2((uint64_t)simd)) + m_bits);
+        x->x[RF_SUM_BITS] += (double)pe * ((double)simd * (w + a + mixq_ceil_log2((uint64_t)simd)) + m_bits);
     }
     x->x[RF_PE] += actp;
     /* Width converters (GEN red_bw_temp / inc_bw_temp: StreamingDataWidthConverter_Batch), the line
@@ -465,10 +264,10 @@ static int compute_layer(const net *n, const design *ds, const device *dv, int i
 
     if (info) {
         *info = (mixq_layer_info){
-            .k = K, .cin = cin, .cout = cout, .hin = hin, .win = win, .in_pe = in_pe, .opf = opf, .actp = actp,
+            .k = K, .cin = cin, .cout = cout, .hin = g->hin, .win = win, .in_pe = in_pe, .opf = opf, .actp = actp,
             .m_bits = m_bits, .inc_bits = head ? 0 : inc_bits, .bias_bits = bias_bits, .out_bits = obits,
             .kp = kp, .np = np, .gb = gb, .prod_bits = prod, .cascade = cascade, .dsp_per_mult = dsp_per_mult,
-            .knum = knum, .infold = infold, .row_len = row_len, .array_dsp = array_dsp, .bn_dsp = actp * bn_each,
+            .knum = knum, .infold = g->infold, .row_len = row_len, .array_dsp = array_dsp, .bn_dsp = actp * bn_each,
             .lb_banks = lb_banks, .lb_width = lb_width, .lb_depth = (int)lb_depth, .w_mems = w_mems, .w_width = w_width,
             .w_depth = (int)w_depth, .fifo_width = fifo_width, .fifo_depth = (int)fifo_depth, .pooled = pooled};
     }
@@ -481,18 +280,18 @@ static int pool_layer(const net *n, const design *ds, const device *dv, int i, l
 {
     const layer *l = &n->layers[i];
     int p = l->inputs[0], first;
-    if (p < 0 || !layer_is_compute(&n->layers[p]) || consumers(n, p, &first) != 1)
+    if (p < 0 || !layer_is_compute(&n->layers[p]) || gen_consumers(n, p, &first) != 1)
         return tf_errf(e, "mixq-hls: layer %s: GEN fuses a 2x2 max pool into the conv before it; this one is fed "
                           "by %s", l->name, p < 0 ? "the graph input" : n->layers[p].name);
     const layer_fold *f = &ds->fold[p];
-    int opf = opf_of(f), obits = net_out_bits(n, i);
+    int opf = fold_och_pf(f), obits = f->obits ? f->obits : net_out_bits(n, i);
     if (obits > 32)
         obits = 32;
     int C = l->cin, W = l->win;
     memacc m = {.lr = lr, .x = x, .dv = dv};
     /* ap_uint<PE*IN_BIT> row_store[IN_W/2 * IN_CH/PE] (PE = OCH_PF), HLS default binding */
     mem_auto(&m, opf * obits, (uint64_t)(W / 2) * (uint64_t)(C / opf), 1, 2, &lr->linebuf_bram);
-    int cons = consumers(n, i, &first);
+    int cons = gen_consumers(n, i, &first);
     if (cons > 1)
         return tf_errf(e, "mixq-hls: layer %s: %d consumers; the MixQ pipeline has no stream fork", l->name, cons);
     if (cons == 1) /* POOL_DEPTH = ceil(IN_W*OUT_CH/(PE*2)) words of OCH_PF*OUT_BIT (GEN uses PE, not OCH_PF) */
@@ -517,7 +316,7 @@ int resources_mixq_layer_ex(const net *n, const design *ds, const device *dv, in
     int rc;
     if (layer_is_compute(l))
         rc = compute_layer(n, ds, dv, i, p, lr, x, info, e);
-    else if (is_pool2x2(l))
+    else if (gen_is_pool2x2(l))
         rc = pool_layer(n, ds, dv, i, lr, x, e);
     else
         rc = tf_errf(e, "mixq-hls: layer %s: no MixQ HLS template for %s%s", l->name, op_name(l->op),

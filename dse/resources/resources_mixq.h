@@ -39,24 +39,14 @@
 #include "net/design.h"
 #include "net/device.h"
 #include "net/net.h"
+#include "mixq_gen.h"
 #include "res_features.h"
 #include "resources.h"
 
-/* INC_BIT / BIAS_BIT when the caller does not know the exported values. GEN's export sets them
- * to 1 + bit_length(max |x|) of the folded BN (mixq-dataflow.md 1.5/2.2); GEN's ultra_4w4a has
- * inc 13-15 / bias 22-32 bits (weights.hpp), its operator data set 7..27 / 6..35. 16 keeps
- * M_BIT x INC_BIT in one DSP48E2 for M_BIT <= 27. */
-#define RES_MIXQ_INC_BITS 16
-#define RES_MIXQ_BIAS_BITS 24
 /* An unpacked mvau product w x a is built in LUTs when w*a <= this: <= 8 partial-product bits
  * is a handful of LUT6 (BJUT's HLS MVAU leaves the choice to HLS, simd_mul), and GEN's data set
  * shows HLS putting products with a 2-bit weight operand in LUTs (data_s0_n5000 Sample_11). */
 #define RES_MIXQ_LUT_PRODUCT_BITS 8
-
-typedef struct mixq_params {
-    int inc_bits;  /* 0: RES_MIXQ_INC_BITS */
-    int bias_bits; /* 0: RES_MIXQ_BIAS_BITS */
-} mixq_params;
 
 /* The template parameters a compute layer gets (for tests and reports). */
 typedef struct mixq_layer_info {

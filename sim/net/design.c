@@ -95,6 +95,15 @@ int fold_check(const layer_fold *f, const layer *l, tf_err *e)
     if (l->cout % pe_unit)
         return tf_errf(e, "layer %s: pe %d%s must divide Cout = %d", l->name, f->pe,
                        f->sched == SCHED_KP ? " x kp" : "", l->cout);
+    if (f->actp && (f->actp > fold_och_pf(f) || fold_och_pf(f) % f->actp))
+        return tf_errf(e, "layer %s: actp %d must divide OCH_PF = %d (pe%s)", l->name, f->actp, fold_och_pf(f),
+                       f->sched == SCHED_KP ? " x kp" : "");
+    if (f->gb_set && f->sched != SCHED_FP && f->sched != SCHED_KP)
+        return tf_errf(e, "layer %s: guard_bits applies to the packed schedules fp and kp (got %s)", l->name,
+                       schedule_name(f->sched));
+    if (f->pack_flag_set && f->pack_flag && f->sched != SCHED_KP) /* GEN sets PACK_FLAG on KP arrays only */
+        return tf_errf(e, "layer %s: pack_flag true applies to schedule kp only (got %s; allowed: false)", l->name,
+                       schedule_name(f->sched));
     switch (f->sched) {
     case SCHED_MVAU:
         break;
@@ -118,6 +127,34 @@ int fold_check(const layer_fold *f, const layer *l, tf_err *e)
     return 0;
 }
 
+int fold_och_pf(const layer_fold *f)
+{
+    return f->sched == SCHED_KP ? f->pe * f->kp : f->pe;
+}
+
+/* The input bits of the first compute layer reading layer i's output (through pass-through
+ * ops); 0 when none does (a net output). */
+static int next_reader_bits(const net *n, int i)
+{
+    for (int j = i + 1; j < n->n_layers; j++)
+        for (int k = 0; k < n->layers[j].n_inputs; k++)
+            if (n->layers[j].inputs[k] == i) {
+                int b = layer_is_compute(&n->layers[j]) ? n->layers[j].abits : next_reader_bits(n, j);
+                if (b)
+                    return b;
+            }
+    return 0;
+}
+
+int fold_obits_check(const design *ds, const net *n, int i, tf_err *e)
+{
+    int ob = ds->fold[i].obits, next = next_reader_bits(n, i);
+    if (ob && next && ob != next)
+        return tf_errf(e, "layer %s: obits %d, but the next layer reads %d-bit activations (allowed: %d)",
+                       n->layers[i].name, ob, next, next);
+    return 0;
+}
+
 int design_check(const design *ds, const net *n, tf_err *e)
 {
     if (ds->n_layers != n->n_layers)
@@ -128,7 +165,8 @@ int design_check(const design *ds, const net *n, tf_err *e)
         if (ds->fifo_depth < 1)
             return tf_errf(e, "fifo_depth must be >= 1 (got %d)", ds->fifo_depth);
         for (int i = 0; i < n->n_layers; i++)
-            if (layer_is_compute(&n->layers[i]) && fold_check(&ds->fold[i], &n->layers[i], e))
+            if (layer_is_compute(&n->layers[i]) &&
+                (fold_check(&ds->fold[i], &n->layers[i], e) || fold_obits_check(ds, n, i, e)))
                 return -1;
     }
     return 0;
@@ -175,6 +213,16 @@ json_t *design_to_json(const design *ds, const net *n, const device *dv)
             }
             if (f->lut_mult)
                 json_object_set_new(jl, "lut_mult", json_true());
+            /* GEN fields only when given, so folds without them keep their hash */
+            const struct { const char *k; int v; } gen[] = {{"actp", f->actp}, {"in_pe", f->in_pe},
+                {"obits", f->obits}, {"inc_bits", f->inc_bits}, {"bias_bits", f->bias_bits}};
+            for (size_t g = 0; g < sizeof gen / sizeof *gen; g++)
+                if (gen[g].v)
+                    json_object_set_new(jl, gen[g].k, json_integer(gen[g].v));
+            if (f->gb_set)
+                json_object_set_new(jl, "guard_bits", json_integer(f->guard_bits));
+            if (f->pack_flag_set)
+                json_object_set_new(jl, "pack_flag", json_boolean(f->pack_flag));
         }
         json_array_append_new(layers, jl);
     }
@@ -198,8 +246,9 @@ void design_hash(const char *canonical, char hex[33])
 
 static const char *const FOLD_KEYS[] = {"net", "net_macs", "device", "arch", "clock_mhz", "fifo_depth",
                                         "target", "engine", "layers", "source", "comment", NULL};
-static const char *const FOLD_LAYER_KEYS[] = {"name", "simd", "pe", "schedule", "kp", "np", "kpf",
-                                              "lut_mult", "wbits", "abits", "pow2", "comment", NULL};
+static const char *const FOLD_LAYER_KEYS[] = {"name", "simd", "pe", "schedule", "kp", "np", "kpf", "lut_mult",
+                                              "wbits", "abits", "pow2", "actp", "in_pe", "guard_bits", "obits",
+                                              "inc_bits", "bias_bits", "pack_flag", "comment", NULL};
 static const char *const ENGINE_KEYS[] = {"name", "n_vector", "c_vector", "ow_vector", "fw_vector",
                                           "feature_cache_bytes", "filter_cache_bytes",
                                           "ddr_bytes_per_cycle", "source", "comment", NULL};
@@ -247,8 +296,10 @@ static int load_fold_layer(const json_doc *d, json_t *jl, int k, design *ds, net
     seen[i] = true;
     layer *l = &n->layers[i];
     layer_fold *f = &ds->fold[i];
-    long simd, pe, kp, np, kpf, wb, ab;
+    long simd, pe, kp, np, kpf, wb, ab, actp, in_pe, gb, ob, incb, biasb;
     bool dsp_req = ds->arch == ARCH_DATAFLOW;
+    f->gb_set = json_object_get(jl, "guard_bits") != NULL;
+    f->pack_flag_set = json_object_get(jl, "pack_flag") != NULL;
     if (json_get_int(d, jl, p, "simd", 1, 65536, 1, dsp_req, &simd, e) ||
         json_get_int(d, jl, p, "pe", 1, 65536, 1, dsp_req, &pe, e) ||
         json_get_str(d, jl, p, "schedule", "mvau", false, sched, sizeof sched, e) ||
@@ -258,8 +309,21 @@ static int load_fold_layer(const json_doc *d, json_t *jl, int k, design *ds, net
         json_get_bool(d, jl, p, "lut_mult", false, &f->lut_mult, e) ||
         json_get_int(d, jl, p, "wbits", 1, 8, l->wbits, false, &wb, e) ||
         json_get_int(d, jl, p, "abits", 1, 8, l->abits, false, &ab, e) ||
-        json_get_bool(d, jl, p, "pow2", l->pow2, &l->pow2, e))
+        json_get_bool(d, jl, p, "pow2", l->pow2, &l->pow2, e) ||
+        json_get_int(d, jl, p, "actp", 1, FOLD_ACTP_MAX, 0, false, &actp, e) ||
+        json_get_int(d, jl, p, "in_pe", 1, 65536, 0, false, &in_pe, e) ||
+        json_get_int(d, jl, p, "guard_bits", FOLD_GB_MIN, FOLD_GB_MAX, 0, false, &gb, e) ||
+        json_get_int(d, jl, p, "obits", 1, 32, 0, false, &ob, e) ||
+        json_get_int(d, jl, p, "inc_bits", 2, FOLD_GEN_BITS_MAX, 0, false, &incb, e) ||
+        json_get_int(d, jl, p, "bias_bits", 2, FOLD_GEN_BITS_MAX, 0, false, &biasb, e) ||
+        json_get_bool(d, jl, p, "pack_flag", false, &f->pack_flag, e))
         return -1;
+    f->actp = (int)actp;
+    f->in_pe = (int)in_pe;
+    f->guard_bits = (int)gb;
+    f->obits = (int)ob;
+    f->inc_bits = (int)incb;
+    f->bias_bits = (int)biasb;
     char ps[80];
     snprintf(ps, sizeof ps, "%s.schedule", p);
     if (schedule_parse(sched, &f->sched))
@@ -332,6 +396,17 @@ static int fold_from_doc(design *ds, net *n, const device *dv, const json_doc *d
                              n->layers[i].name);
                 goto out;
             }
+    /* OUT_BIT against the next layer's bits, once every layer's bits are read */
+    for (size_t k = 0; k < json_array_size(layers); k++) {
+        int i = net_find(n, json_string_value(json_object_get(json_array_get(layers, k), "name")));
+        tf_err oe;
+        char p[64];
+        snprintf(p, sizeof p, "layers[%zu].obits", k);
+        if (i >= 0 && fold_obits_check(ds, n, i, &oe)) {
+            json_doc_err(d, e, p, "%s", oe.msg);
+            goto out;
+        }
+    }
     rc = 0;
 out:
     free(seen);

@@ -35,7 +35,25 @@ typedef struct layer_fold {
     schedule_kind sched;
     int kp, np, kpf;    /* FP/KP packing parameters (1 when unused) */
     bool lut_mult;      /* multipliers built from LUTs instead of DSPs */
+    /* GEN's per-layer configuration (its config.h fields). 0 / not `_set` = not given: the value
+     * GEN's generator would choose (gen_layer.h, dse/resources/mixq_gen.h). Given values are part of
+     * the design's identity; absent ones leave its hash as it was before these fields existed. */
+    int actp;           /* ACTP: BN/activation units, a divisor of OCH_PF */
+    int in_pe;          /* IN_PE: channels per word of the input stream */
+    int obits;          /* OUT_BIT: output activation bits (32: the raw accumulator of a head) */
+    int inc_bits;       /* INC_BIT: width of the BN multiplier */
+    int bias_bits;      /* BIAS_BIT: width of the BN bias */
+    bool gb_set;
+    int guard_bits;     /* GUARD_BIT between packed fields (-1: fields overlap by one bit) */
+    bool pack_flag_set;
+    bool pack_flag;     /* PACK_FLAG (kp): activations (true) or weights (false) on the wide port */
 } layer_fold;
+
+/* Ranges of the GEN fields in a fold file. */
+#define FOLD_ACTP_MAX 4096
+#define FOLD_GB_MIN (-1)
+#define FOLD_GB_MAX 32
+#define FOLD_GEN_BITS_MAX 64
 
 typedef struct engine_params {
     int n_vector, c_vector, ow_vector, fw_vector;
@@ -70,6 +88,10 @@ int design_copy(design *dst, const design *src, tf_err *e);
  * (SIMD divides K*Cin/groups, PE divides Cout) and the schedule's own constraints. */
 int design_check(const design *ds, const net *n, tf_err *e);
 int fold_check(const layer_fold *f, const layer *l, tf_err *e);
+/* OCH_PF: output channels per array output word, PE (PE*Kp for kp). */
+int fold_och_pf(const layer_fold *f);
+/* A given OUT_BIT must be the bits the next compute layer reads (32 only on a net output). */
+int fold_obits_check(const design *ds, const net *n, int i, tf_err *e);
 
 /* Canonical JSON (new reference) and its 128-bit hash as 32 hex characters. */
 json_t *design_to_json(const design *ds, const net *n, const device *dv);

@@ -197,8 +197,10 @@ static void test_k1_head_from_fold_file(void **state)
     assert_int_equal(in.m_bits, 32);
     assert_int_equal(in.actp, 2);
     assert_int_equal(in.bn_dsp, 0);
-    /* Guard bits: activations on the 27-bit port: s + 5 <= 26 -> s = 21, gb 8; cascade 8 (all SIMD). */
-    expect_pack(&in, 8, 8);
+    /* Guard bits (GEN dsp_eff_search): activations on the 27-bit port leave 26-5-13 = 8, capped by the
+     * accumulation, ceil(log2(min(Kp,Np)*K*Cin = 64)) = 6 -- GEN's mixed_DP conv_8 GUARD_BIT 6 at the same
+     * w8 a5 Kp 1 Np 2; cascade: largest divisor of SIMD 8 <= 2^6 -> 8 (all SIMD). */
+    expect_pack(&in, 6, 8);
     assert_int_equal(lr.dsp, 16); /* SIMD*PE */
     /* IN_PE = conv7's PE = 1; SIMD 8 >= 1: 8 banks of 1*5*2 = 10 b x 2*ROW_LEN*(64/8),
      * ROW_LEN = (20+1-2)/2+1 = 10 -> 160 words: 1 BRAM18 each (pinned to BRAM). */
