@@ -34,7 +34,7 @@ static int device_from_doc(device *dv, const json_doc *d, const char *path, tf_e
     char type[32];
     int rc = -1;
     if (json_check_keys(d, r, "", DEVICE_KEYS, e) ||
-        json_get_str(d, r, "", "name", NULL, true, dv->name, sizeof dv->name, e) ||
+        json_get_name(d, r, "", "name", false, dv->name, sizeof dv->name, e) ||
         json_get_str(d, r, "", "part", "?", false, dv->part, sizeof dv->part, e) ||
         json_get_str(d, r, "", "board", "?", false, dv->board, sizeof dv->board, e) ||
         json_get_int(d, r, "", "dsp", 1, 100000, 0, true, &dsp, e) ||

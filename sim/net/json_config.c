@@ -375,3 +375,45 @@ int json_get_str(const json_doc *d, json_t *obj, const char *objpath, const char
     snprintf(out, cap, "%s", s);
     return 0;
 }
+
+const char *name_unsafe(const char *s, bool allow_slash)
+{
+    if (!s[0])
+        return "is empty";
+    const char *part = s;
+    for (const char *p = s;; p++) {
+        if (*p == '/' || *p == '\0') {
+            size_t n = (size_t)(p - part);
+            if (n == 0)
+                return "has an empty part (a leading, trailing or double '/')";
+            if (part[0] == '.' || part[0] == '-')
+                return "starts a part with '.' or '-'";
+            if (!*p)
+                return NULL;
+            if (!allow_slash)
+                return "holds '/' (it becomes part of a file name)";
+            part = p + 1;
+            continue;
+        }
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                  ch == '.' || ch == '+' || ch == '-';
+        if (!ok)
+            return allow_slash ? "holds a character outside letters, digits and _ . + - /"
+                               : "holds a character outside letters, digits and _ . + -";
+    }
+}
+
+int json_get_name(const json_doc *d, json_t *obj, const char *objpath, const char *key,
+                  bool allow_slash, char *out, size_t cap, tf_err *e)
+{
+    if (json_get_str(d, obj, objpath, key, NULL, true, out, cap, e))
+        return -1;
+    const char *why = name_unsafe(out, allow_slash);
+    if (!why)
+        return 0;
+    char path[256];
+    join(path, sizeof path, objpath, key);
+    return json_doc_err(d, e, path, "name %s (allowed: letters, digits and _ . + -%s, not first . or -)", why,
+                        allow_slash ? " and / between parts" : "");
+}

@@ -52,6 +52,15 @@ int json_get_bool(const json_doc *d, json_t *obj, const char *objpath, const cha
 int json_get_str(const json_doc *d, json_t *obj, const char *objpath, const char *key,
                  const char *dflt, bool required, char *out, size_t cap, tf_err *e);
 
+/* Names from outside end up in file names, plot data and scripts: a net or device name may
+ * hold letters, digits and _ . + - (not first . or -); a layer name may also hold '/' between
+ * such parts (Caffe's "fire2/squeeze1x1"), never an empty, "." or ".." part. NULL if `s` is
+ * safe, else what is wrong with it (static text). */
+const char *name_unsafe(const char *s, bool allow_slash);
+/* json_get_str for a name: also checks it with name_unsafe; the error names the field. */
+int json_get_name(const json_doc *d, json_t *obj, const char *objpath, const char *key,
+                  bool allow_slash, char *out, size_t cap, tf_err *e);
+
 /* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees). */
 char *read_text_file(const char *path, size_t *len, tf_err *e);
 

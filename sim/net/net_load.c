@@ -201,7 +201,7 @@ static int parse_layer(const json_doc *d, net *n, json_t *jl, int idx, long dw, 
     layer *l = &n->layers[idx];
     memset(l, 0, sizeof *l);
     char opname[32];
-    if (json_get_str(d, jl, lp, "name", NULL, true, l->name, sizeof l->name, e) ||
+    if (json_get_name(d, jl, lp, "name", true, l->name, sizeof l->name, e) ||
         json_get_str(d, jl, lp, "op", NULL, true, opname, sizeof opname, e))
         return -1;
     if (strcmp(l->name, "input") == 0 || net_find(n, l->name) >= 0) {
@@ -261,7 +261,7 @@ static int net_from_doc(net *n, const json_doc *d, const char *path, tf_err *e)
     json_t *r = d->root, *in, *layers, *defs;
     long c, h, w, bits, dw, da;
     if (json_check_keys(d, r, "", NET_KEYS, e) ||
-        json_get_str(d, r, "", "name", NULL, true, n->name, sizeof n->name, e))
+        json_get_name(d, r, "", "name", false, n->name, sizeof n->name, e))
         goto out;
     snprintf(n->path, sizeof n->path, "%s", path);
     in = json_object_get(r, "input");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/json_config.h"
 #include "net_write.h"
 #include "onnx.pb-c.h"
 
@@ -426,9 +427,11 @@ static int input_const(ctx *c, const Node *nd, size_t idx, size_t j, const Tenso
 
 /* ---- layers ---- */
 
+/* ONNX names (PyTorch writes "/features/features.0/Conv") become layer names, which end up in
+ * file names and plot data: keep letters, digits and _ . -, start with neither . nor -. */
 static void sanitize(const char *in, char *out, size_t cap)
 {
-    while (*in == '/' || *in == '.')
+    while (*in == '/' || *in == '.' || *in == '-')
         in++;
     size_t k = 0;
     for (; *in && k + 1 < cap && k < 48; in++) {
@@ -1080,6 +1083,10 @@ int onnx_import_buffer(const uint8_t *data, size_t len, const char *what, const 
     memset(r, 0, sizeof *r);
     if (!name || !name[0] || strlen(name) >= NET_NAME_MAX)
         return tf_errf(e, "--name: '%s' must be 1..%d characters", name ? name : "", NET_NAME_MAX - 1);
+    const char *why = name_unsafe(name, false);
+    if (why)
+        return tf_errf(e, "--name: '%s': the net name %s (allowed: letters, digits and _ . + -, not first . or -)",
+                       name, why);
     Model *m = tf2onnx__model__unpack(NULL, len, data);
     if (!m)
         return tf_errf(e, "%s: not an ONNX model (protobuf parse failed: truncated or foreign file)", what);
