@@ -5,17 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "analytic/analytic.h"
-#include "cli.h"
-#include "topology/cycle.h"
-#include "net/engine_config.h"
 #include "blocks/engine_plan.h"
-#include "evaluate/evaluate.h"
-#include "search/search.h"
-#include "search/space.h"
-#include "store/store.h"
+#include "cli.h"
+#include "search/simulate.h"
 
 static const char HELP[] =
     "usage: tf2sim sim --net NET [--arch engine|dataflow] [options]\n"
@@ -40,15 +32,7 @@ static const char HELP[] =
     "  --format F         table | json | csv (default table)\n";
 
 typedef struct sim_opts {
-    const char *net, *device, *engine, *fold, *bitw, *bita, *trace, *db;
-    arch_kind arch;
-    bool arch_given;
-    build_target target;
-    bool target_given;
-    int wbits, abits;
-    long frames, fifo_depth;
-    double clock;
-    uint64_t trace_from, trace_to;
+    sim_request rq;
     out_format fmt;
 } sim_opts;
 
@@ -77,40 +61,36 @@ static int parse(int argc, char **argv, sim_opts *o, tf_err *e)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
-    o->engine = "tf2_f10a";
-    o->db = "results.db";
-    o->frames = 0;
-    o->fifo_depth = -1;
-    o->trace_to = 200000;
+    sim_request_defaults(&o->rq);
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': o->net = optarg; break;
+        case 'n': o->rq.net = optarg; break;
         case 'A':
-            if (strcmp(optarg, "engine") == 0) o->arch = ARCH_ENGINE;
-            else if (strcmp(optarg, "dataflow") == 0) o->arch = ARCH_DATAFLOW;
+            if (strcmp(optarg, "engine") == 0) o->rq.arch = ARCH_ENGINE;
+            else if (strcmp(optarg, "dataflow") == 0) o->rq.arch = ARCH_DATAFLOW;
             else return tf_errf(e, "--arch: '%s' is not one of engine, dataflow", optarg);
-            o->arch_given = true;
+            o->rq.arch_given = true;
             break;
-        case 'D': o->device = optarg; break;
-        case 'E': o->engine = optarg; break;
-        case 'F': o->fold = optarg; break;
-        case 'B': if (cli_parse_bits(optarg, &o->wbits, &o->abits, e)) return -1; break;
-        case 'w': o->bitw = optarg; break;
-        case 'a': o->bita = optarg; break;
-        case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &o->clock, e)) return -1; break;
-        case 'q': if (cli_parse_long("--fifo-depth", optarg, 1, 1 << 20, &o->fifo_depth, e)) return -1; break;
+        case 'D': o->rq.device = optarg; break;
+        case 'E': o->rq.engine = optarg; break;
+        case 'F': o->rq.fold = optarg; break;
+        case 'B': if (cli_parse_bits(optarg, &o->rq.wbits, &o->rq.abits, e)) return -1; break;
+        case 'w': o->rq.bitw = optarg; break;
+        case 'a': o->rq.bita = optarg; break;
+        case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &o->rq.clock, e)) return -1; break;
+        case 'q': if (cli_parse_long("--fifo-depth", optarg, 1, 1 << 20, &o->rq.fifo_depth, e)) return -1; break;
         case 'G':
-            if (target_parse(optarg, &o->target))
+            if (target_parse(optarg, &o->rq.target))
                 return tf_errf(e, "--target: '%s' is not one of mixq-hls, rtl", optarg);
-            o->target_given = true;
+            o->rq.target_given = true;
             break;
-        case 'r': if (cli_parse_long("--frames", optarg, 1, 1000, &o->frames, e)) return -1; break;
-        case 't': o->trace = optarg; break;
-        case 'W': if (parse_window(optarg, &o->trace_from, &o->trace_to, e)) return -1; break;
-        case 'o': o->db = optarg; break;
+        case 'r': if (cli_parse_long("--frames", optarg, 1, 1000, &o->rq.frames, e)) return -1; break;
+        case 't': o->rq.trace = optarg; break;
+        case 'W': if (parse_window(optarg, &o->rq.trace_from, &o->rq.trace_to, e)) return -1; break;
+        case 'o': o->rq.db = optarg; break;
         case 'f':
             if (cli_parse_format(optarg, &o->fmt))
                 return tf_errf(e, "--format: '%s' is not one of table, json, csv", optarg);
@@ -122,110 +102,10 @@ static int parse(int argc, char **argv, sim_opts *o, tf_err *e)
     }
     if (optind < argc)
         return tf_errf(e, "sim: unexpected argument '%s'", argv[optind]);
-    if (!o->net)
+    if (!o->rq.net)
         return tf_errf(e, "sim: --net is required (tf2sim nets lists the zoo)");
-    if (o->wbits && (o->bitw || o->bita))
+    if (o->rq.wbits && (o->rq.bitw || o->rq.bita))
         return tf_errf(e, "sim: give --bits or --bitw/--bita, not both");
-    if (!o->device)
-        o->device = o->arch == ARCH_ENGINE ? "f10a" : "ultra96v2";
-    return 0;
-}
-
-/* --fold auto: the fastest design of a frontier search within the device budget. */
-typedef struct best_sink {
-    design best;
-    bool have;
-    double fps;
-    int dsp, bram;
-} best_sink;
-
-static int keep_best(void *ctx, const design *ds, const evaluation *ev, tf_err *e)
-{
-    best_sink *b = ctx;
-    if (b->have && (ev->p.fps < b->fps || (ev->p.fps == b->fps && (ev->r.dsp > b->dsp ||
-                                                                   (ev->r.dsp == b->dsp && ev->r.bram18 >= b->bram)))))
-        return 0;
-    if (b->have)
-        design_free(&b->best);
-    if (design_copy(&b->best, ds, e))
-        return -1;
-    b->have = true;
-    b->fps = ev->p.fps;
-    b->dsp = ev->r.dsp;
-    b->bram = ev->r.bram18;
-    return 0;
-}
-
-static int fold_auto(design *ds, const net *n, const device *dv, double clock, const build_target *target,
-                     tf_err *e)
-{
-    design base;
-    if (design_init(&base, n, dv, ARCH_DATAFLOW, e))
-        return -1;
-    if (clock > 0)
-        base.clock_mhz = clock;
-    if (target)
-        base.target = *target;
-    else if (resources_pick_target(n, dv, &base.target, e)) {
-        design_free(&base);
-        return -1;
-    }
-    space sp;
-    if (space_build(&sp, n, &base, dv, e)) {
-        design_free(&base);
-        return -1;
-    }
-    budget b;
-    budget_from_device(&b, dv);
-    best_sink bs = {0};
-    search_ctx sc = {.n = n, .dv = dv, .b = &b, .base = &base, .sp = &sp, .emit = keep_best, .emit_ctx = &bs};
-    int rc = search_frontier(&sc, e);
-    space_free(&sp);
-    design_free(&base);
-    if (rc) {
-        if (bs.have)
-            design_free(&bs.best);
-        return -1;
-    }
-    if (!bs.have)
-        return tf_errf(e, "--fold auto: no design of %s fits %s (dsp %d, bram18 %d); give a fold file", n->name,
-                       dv->name, dv->dsp, dv->mem_blocks);
-    *ds = bs.best;
-    return 0;
-}
-
-static int make_design(const sim_opts *o, design *ds, net *n, const device *dv, tf_err *e)
-{
-    if (o->fold && strcmp(o->fold, "auto") != 0) {
-        if (design_load_fold(ds, n, dv, o->fold, e))
-            return -1;
-        if (o->arch_given && ds->arch != o->arch) {
-            tf_errf(e, "--fold %s is a %s design but --arch is %s", o->fold, arch_name(ds->arch), arch_name(o->arch));
-            design_free(ds);
-            return -1;
-        }
-        if (ds->arch == ARCH_ENGINE && ds->eng.n_vector == 0 && engine_params_load_named(&ds->eng, o->engine, e)) {
-            design_free(ds); /* an engine fold without an "engine" block runs on --engine */
-            return -1;
-        }
-    } else if (o->arch == ARCH_ENGINE) {
-        if (o->fold)
-            return tf_errf(e, "--fold auto searches dataflow foldings; the engine has no per-layer folding");
-        if (design_init(ds, n, dv, ARCH_ENGINE, e))
-            return -1;
-        if (engine_params_load_named(&ds->eng, o->engine, e)) {
-            design_free(ds);
-            return -1;
-        }
-    } else if (fold_auto(ds, n, dv, o->clock, o->target_given ? &o->target : NULL, e)) {
-        return -1;
-    }
-    if (o->target_given && ds->arch == ARCH_DATAFLOW)
-        ds->target = o->target;
-    if (o->clock > 0)
-        ds->clock_mhz = o->clock;
-    if (o->fifo_depth > 0)
-        ds->fifo_depth = (int)o->fifo_depth;
     return 0;
 }
 
@@ -239,53 +119,6 @@ static uint64_t stall_of(const layer_perf *lp, int k)
     case 2: return lp->stall_fifo_full;
     default: return lp->stall_fifo_empty;
     }
-}
-
-static int record(const sim_opts *o, int argc, char **argv, const net *n, const device *dv, const design *ds,
-                  const evaluation *ev, int64_t *design_id, tf_err *e)
-{
-    *design_id = 0;
-    if (strcmp(o->db, "none") == 0)
-        return 0;
-    store *st;
-    if (store_open(&st, o->db, e))
-        return -1;
-    char *args = cli_join_args(argc, argv);
-    run_info ri = {.command = "sim", .args = args ? args : "sim", .net = n->name, .device = dv->name,
-                   .strategy = "cycle", .budget_json = NULL};
-    int64_t run_id;
-    int inserted, rc = -1;
-    if (store_begin_run(st, &ri, &run_id, e) || store_begin(st, e))
-        goto out;
-    if (store_put_design(st, run_id, n, dv, ds, ev, -1.0, design_id, &inserted, e)) {
-        store_rollback(st);
-        goto out;
-    }
-    sqlite3_stmt *q;
-    sqlite3 *db = store_sqlite(st);
-    if (sqlite3_prepare_v2(db, "UPDATE designs SET cycle_interval_cycles=?, cycle_latency_cycles=? WHERE id=?", -1, &q,
-                           NULL) != SQLITE_OK) {
-        tf_errf(e, "%s: %s", o->db, sqlite3_errmsg(db));
-        store_rollback(st);
-        goto out;
-    }
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->p.interval_cycles);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)ev->p.latency_cycles);
-    sqlite3_bind_int64(q, 3, *design_id);
-    int src = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (src != SQLITE_DONE) {
-        tf_errf(e, "%s: cannot record the cycle-level numbers: %s", o->db, sqlite3_errmsg(db));
-        store_rollback(st);
-        goto out;
-    }
-    if (store_commit(st, e) || store_finish_run(st, run_id, 1, e))
-        goto out;
-    rc = 0;
-out:
-    free(args);
-    store_close(st);
-    return rc;
 }
 
 static const char *layer_name_or_input(const net *n, int i)
@@ -358,8 +191,8 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
                                                           (json_int_t)an->latency_cycles));
         if (design_id)
             json_object_set_new(j, "design_id", json_integer((json_int_t)design_id));
-        if (o->trace)
-            json_object_set_new(j, "trace", json_string(o->trace));
+        if (o->rq.trace)
+            json_object_set_new(j, "trace", json_string(o->rq.trace));
         json_print(j, stdout);
         json_decref(j);
         return;
@@ -421,9 +254,9 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
         engine_plan_free(&pl);
     }
     if (design_id)
-        printf("stored as design #%lld in %s\n", (long long)design_id, o->db);
-    if (o->trace)
-        printf("trace: %s (cycles %" PRIu64 "..%" PRIu64 ")\n", o->trace, o->trace_from, o->trace_to);
+        printf("stored as design #%lld in %s\n", (long long)design_id, o->rq.db);
+    if (o->rq.trace)
+        printf("trace: %s (cycles %" PRIu64 "..%" PRIu64 ")\n", o->rq.trace, o->rq.trace_from, o->rq.trace_to);
 }
 
 int cmd_sim(int argc, char **argv)
@@ -433,59 +266,15 @@ int cmd_sim(int argc, char **argv)
     int prc = parse(argc, argv, &o, &e);
     if (prc)
         return prc == 1 ? 0 : cli_fail(&e);
-    net n0, n;
-    device dv;
-    if (net_load_named(&n0, o.net, &e))
-        return cli_fail(&e);
-    if (net_clone(&n, &n0, &e)) {
-        net_free(&n0);
-        return cli_fail(&e);
-    }
-    net_free(&n0);
-    int rc = 2;
-    design ds = {0};
-    evaluation ev = {0};
-    perf an = {0};
-    cycle_fifos fq = {0};
-    bool have_an = false;
-    /* --bits before the design (the auto search costs DSPs at these bits) and again after
-     * a fold file, whose own per-layer bits they override */
-    if (device_load_named(&dv, o.device, &e) ||
-        (o.wbits && net_apply_bits(&n, o.wbits, o.abits, &e)) ||
-        ((o.bitw || o.bita) && net_apply_bit_digits(&n, o.bitw, o.bita, &e)) ||
-        make_design(&o, &ds, &n, &dv, &e))
-        goto out;
-    if ((o.wbits && net_apply_bits(&n, o.wbits, o.abits, &e)) ||
-        ((o.bitw || o.bita) && net_apply_bit_digits(&n, o.bitw, o.bita, &e)))
-        goto out;
-    if (design_check(&ds, &n, &e))
-        goto out;
-    budget b;
-    budget_from_device(&b, &dv);
-    cycle_opts co;
-    cycle_opts_default(&co);
-    co.frames = (int)o.frames;
-    co.trace_path = o.trace;
-    co.trace_from = o.trace_from;
-    co.trace_to = o.trace_to;
-    co.fifos = &fq;
-    if (evaluate_cycle(&n, &ds, &dv, &b, &co, &ev, &e)) /* `out` frees ev either way */
-        goto out;
-    tf_err ae;
-    have_an = (ds.arch == ARCH_ENGINE ? analytic_engine(&n, &ds, &an, &ae) : analytic_dataflow(&n, &ds, &an, &ae)) == 0;
-    int64_t id;
-    if (record(&o, argc, argv, &n, &dv, &ds, &ev, &id, &e))
-        goto out;
-    print_result(&o, &n, &dv, &ds, &ev, have_an ? &an : NULL, &fq, id);
-    rc = 0;
-out:
-    if (rc)
+    char *args = cli_join_args(argc, argv);
+    o.rq.args = args;
+    sim_result r;
+    int rc = sim_run(&o.rq, &r, &e);
+    if (rc == 0)
+        print_result(&o, &r.n, &r.dv, &r.ds, &r.ev, r.have_an ? &r.an : NULL, &r.fq, r.design_id);
+    else
         cli_fail(&e);
-    if (have_an)
-        perf_free(&an);
-    evaluation_free(&ev);
-    cycle_fifos_free(&fq);
-    design_free(&ds);
-    net_free(&n);
-    return rc;
+    sim_result_free(&r);
+    free(args);
+    return rc ? 2 : 0;
 }

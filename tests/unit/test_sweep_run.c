@@ -48,20 +48,6 @@ static void ultranet_request(sweep_request *rq, const char *db)
     rq->db = db;
 }
 
-static int64_t q_int(const char *db, const char *sql, int64_t arg)
-{
-    sqlite3 *h;
-    sqlite3_stmt *q;
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-    sqlite3_bind_int64(q, 1, arg);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    return v;
-}
-
 /* The designs of a run, as one string of sorted hashes. */
 static char *run_hashes(const char *db, int64_t run_id)
 {
@@ -108,9 +94,9 @@ static void test_sweep_stores_and_picks_best(void **state)
     assert_int_equal(r.rows.n, r.stored_new);    /* a fresh DB: every design of the run is new */
     assert_true(r.linked >= r.rows.n);           /* the frontier's three weightings meet again */
     assert_true(r.evaluated >= r.linked);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM run_designs WHERE run_id = ?", r.run_id), r.rows.n);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE id = ? AND finished_at IS NOT NULL", r.run_id), 1);
-    assert_int_equal(q_int(db, "SELECT designs_evaluated FROM runs WHERE id = ?", r.run_id), r.evaluated);
+    assert_int_equal(db_int(db, "SELECT count(*) FROM run_designs WHERE run_id = ?", r.run_id), r.rows.n);
+    assert_int_equal(db_int(db, "SELECT count(*) FROM runs WHERE id = ? AND finished_at IS NOT NULL", r.run_id), 1);
+    assert_int_equal(db_int(db, "SELECT designs_evaluated FROM runs WHERE id = ?", r.run_id), r.evaluated);
     assert_non_null(r.best);
     int fps_col, dsp_col;
     results_objective("fps", &fps_col);
@@ -129,7 +115,7 @@ static void test_sweep_stores_and_picks_best(void **state)
         assert_false(x != r.best && x->fps >= r.best->fps && x->dsp < r.best->dsp);
     }
     free(mask);
-    assert_int_equal(q_int(db, "SELECT interval_cycles FROM designs WHERE id = ?", r.best->id),
+    assert_int_equal(db_int(db, "SELECT interval_cycles FROM designs WHERE id = ?", r.best->id),
                      (int64_t)r.best->interval_cycles);
     assert_true(r.bound > 0);
     assert_true((double)r.best->interval_cycles >= r.bound);
@@ -182,8 +168,8 @@ static void test_interrupt_and_resume(void **state)
     int64_t run = r.run_id;
     assert_true(r.linked > 0 && r.linked < full_n);
     sweep_result_free(&r);
-    assert_int_equal(q_int(cut, "SELECT count(*) FROM runs WHERE id = ? AND finished_at IS NULL", run), 1);
-    int64_t saved = q_int(cut, "SELECT count(*) FROM run_designs WHERE run_id = ?", run);
+    assert_int_equal(db_int(cut, "SELECT count(*) FROM runs WHERE id = ? AND finished_at IS NULL", run), 1);
+    int64_t saved = db_int(cut, "SELECT count(*) FROM run_designs WHERE run_id = ?", run);
     assert_true(saved > 0);
 
     s.flag = 0;

@@ -2,10 +2,13 @@
 #ifndef TF2SIM_TEST_UTIL_H
 #define TF2SIM_TEST_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 /* Writes text to a fresh temporary file; returns its path (static buffer per call site). */
 static inline const char *write_temp(char *buf, size_t cap, const char *suffix, const char *text)
@@ -19,6 +22,24 @@ static inline const char *write_temp(char *buf, size_t cap, const char *suffix, 
     fputs(text, f);
     fclose(f);
     return buf;
+}
+
+/* One integer of a query with one bound parameter (?1 = arg) on a DB file; INT64_MIN when the
+ * file, the query or its first row is missing. */
+static inline int64_t db_int(const char *db, const char *sql, int64_t arg)
+{
+    sqlite3 *h;
+    sqlite3_stmt *q = NULL;
+    int64_t v = INT64_MIN;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, arg);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            v = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return v;
 }
 
 /* A cmocka fixture: UltraNet in N and the Ultra96-V2 in DV, for the tests of one file.
