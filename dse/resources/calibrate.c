@@ -22,20 +22,6 @@ static const char *const COLS[C__COUNT] = {"family", "pe", "simd", "wbits", "abi
                                            "cout", "h", "w", "stride", "dw", "obit", "dsp", "bram18", "lut",
                                            "lutram", "ff"};
 
-static int split_csv(char *line, char **f, int max)
-{
-    int n = 0;
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return n;
-}
-
 static int row_from_fields(char **f, const int *col, synth_row *r, const char *csv, int line, tf_err *e)
 {
     long v[C__COUNT];
@@ -72,29 +58,48 @@ static int row_from_fields(char **f, const int *col, synth_row *r, const char *c
     return 0;
 }
 
-int synth_rows_load(const char *csv, synth_row **rows, int *n, tf_err *e)
+static int split_fields(char *line, char sep, char **f, int max)
+{
+    int n = 0;
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        char *c = strchr(p, sep);
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    return n;
+}
+
+int calibrate_load_table(const calib_table *t, void **rows, int *n, tf_err *e)
 {
     *rows = NULL;
     *n = 0;
-    FILE *fp = fopen(csv, "r");
+    FILE *fp = fopen(t->path, "r");
     if (!fp)
-        return tf_errf(e, "%s: cannot open (%s); scripts/synth_sweep.sh writes it", csv, strerror(errno));
-    char line[2048];
+        return tf_errf(e, "%s: cannot open (%s); %s", t->path, strerror(errno), t->source);
+    char line[4096];
     char *f[64];
-    int col[C__COUNT], cap = 0, lineno = 1, rc = -1;
+    int col[64], cap = 0, lineno = 1, rc = -1;
+    char *buf = NULL;
+    if (t->ncols > 64) {
+        tf_errf(e, "%s: too many columns", t->path);
+        goto out;
+    }
     if (!fgets(line, sizeof line, fp)) {
-        tf_errf(e, "%s: empty file (want the header of scripts/synth.sh)", csv);
+        tf_errf(e, "%s: empty file (want a header line of column names; %s)", t->path, t->source);
         goto out;
     }
     line[strcspn(line, "\r\n")] = '\0';
-    int nh = split_csv(line, f, 64);
-    for (int c = 0; c < C__COUNT; c++) {
+    int nh = split_fields(line, t->sep, f, 64);
+    for (int c = 0; c < t->ncols; c++) {
         col[c] = -1;
         for (int k = 0; k < nh; k++)
-            if (strcmp(f[k], COLS[c]) == 0)
+            if (strcmp(f[k], t->cols[c]) == 0)
                 col[c] = k;
         if (col[c] < 0) {
-            tf_errf(e, "%s:1: header has no column '%s' (scripts/synth.sh writes it)", csv, COLS[c]);
+            tf_errf(e, "%s:1: header has no column '%s' (%s)", t->path, t->cols[c], t->source);
             goto out;
         }
     }
@@ -103,51 +108,71 @@ int synth_rows_load(const char *csv, synth_row **rows, int *n, tf_err *e)
         line[strcspn(line, "\r\n")] = '\0';
         if (!line[0])
             continue;
-        if (split_csv(line, f, 64) != nh) {
-            tf_errf(e, "%s:%d: %d columns expected, as in the header", csv, lineno, nh);
+        if (split_fields(line, t->sep, f, 64) != nh) {
+            tf_errf(e, "%s:%d: %d columns expected, as in the header", t->path, lineno, nh);
             goto out;
         }
         if (*n == cap) {
             cap = cap ? 2 * cap : 128;
-            synth_row *nr = realloc(*rows, sizeof **rows * (size_t)cap);
-            if (!nr) {
+            char *nb = realloc(buf, t->row_size * (size_t)cap);
+            if (!nb) {
                 tf_errf(e, "out of memory");
                 goto out;
             }
-            *rows = nr;
+            buf = nb;
         }
-        if (row_from_fields(f, col, &(*rows)[*n], csv, lineno, e))
+        if (t->parse(f, col, buf + t->row_size * (size_t)*n, t->path, lineno, e))
             goto out;
         (*n)++;
     }
     if (*n == 0) {
-        tf_errf(e, "%s: no rows", csv);
+        tf_errf(e, "%s: no rows", t->path);
         goto out;
     }
     rc = 0;
 out:
     fclose(fp);
     if (rc) {
-        free(*rows);
-        *rows = NULL;
+        free(buf);
+        buf = NULL;
         *n = 0;
     }
+    *rows = buf;
+    return rc;
+}
+
+static int synth_row_parse(char **f, const int *col, void *row, const char *path, int line, tf_err *e)
+{
+    return row_from_fields(f, col, row, path, line, e);
+}
+
+int synth_rows_load(const char *csv, synth_row **rows, int *n, tf_err *e)
+{
+    calib_table t = {.path = csv, .sep = ',', .cols = COLS, .ncols = C__COUNT,
+                     .source = "scripts/synth_sweep.sh writes it", .row_size = sizeof **rows, .parse = synth_row_parse};
+    void *r;
+    int rc = calibrate_load_table(&t, &r, n, e);
+    *rows = r;
     return rc;
 }
 
 /* ---- split ---- */
 
-void calibrate_split(const synth_row *rows, int n, unsigned seed, double holdout, bool *held)
+void calibrate_split_groups(const int *group, int n, unsigned seed, double holdout, bool *held)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, seed);
     int *idx = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
-    for (int i = 0; i < n; i++)
+    int ngroups = 0;
+    for (int i = 0; i < n; i++) {
         held[i] = false;
-    for (int fam = 0; fam < 2 && idx; fam++) {
+        if (group[i] + 1 > ngroups)
+            ngroups = group[i] + 1;
+    }
+    for (int g = 0; g < ngroups && idx; g++) {
         int m = 0;
         for (int i = 0; i < n; i++)
-            if ((int)rows[i].fam == fam)
+            if (group[i] == g)
                 idx[m++] = i;
         if (m == 0)
             continue;
@@ -160,6 +185,19 @@ void calibrate_split(const synth_row *rows, int n, unsigned seed, double holdout
     gsl_rng_free(rng);
 }
 
+void calibrate_split(const synth_row *rows, int n, unsigned seed, double holdout, bool *held)
+{
+    int *group = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    if (!group) {
+        memset(held, 0, sizeof *held * (size_t)n);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        group[i] = (int)rows[i].fam;
+    calibrate_split_groups(group, n, seed, holdout, held);
+    free(group);
+}
+
 /* ---- fit ---- */
 
 static double lanes_bits(const rtl_unit *u)
@@ -167,36 +205,39 @@ static double lanes_bits(const rtl_unit *u)
     return (double)u->pe * (u->dw ? 1 : u->simd) * (u->wbits + u->abits);
 }
 
-/* Weighted least squares y ~ X c with weights 1/y^2 (relative error); SVD-based, so a
- * feature no training row exercises gets coefficient 0 rather than a failure. */
-static int wls(const gsl_matrix *x, const gsl_vector *y, gsl_vector *c, tf_err *e)
+int calibrate_lsq(const gsl_matrix *x, const gsl_vector *y, const gsl_vector *w, gsl_vector *c, tf_err *e)
 {
     size_t m = x->size1, p = x->size2;
-    gsl_vector *w = gsl_vector_alloc(m);
+    gsl_vector *wt = gsl_vector_alloc(m);
     gsl_matrix *cov = gsl_matrix_alloc(p, p);
     gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(m, p);
     int rc = -1;
-    if (!w || !cov || !ws) {
+    if (!wt || !cov || !ws) {
         tf_errf(e, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < m; i++) {
         double v = gsl_vector_get(y, i);
-        gsl_vector_set(w, i, 1.0 / (v > 1 ? v * v : 1.0));
+        gsl_vector_set(wt, i, w ? gsl_vector_get(w, i) : 1.0 / (v > 1 ? v * v : 1.0));
     }
     double chisq;
     size_t rank;
-    if (gsl_multifit_wlinear_tsvd(x, w, y, 1e-10, c, cov, &chisq, &rank, ws)) {
+    if (gsl_multifit_wlinear_tsvd(x, wt, y, 1e-10, c, cov, &chisq, &rank, ws)) {
         tf_errf(e, "calibrate: the least-squares fit failed");
         goto out;
     }
     rc = 0;
 out:
-    gsl_vector_free(w);
+    gsl_vector_free(wt);
     gsl_matrix_free(cov);
     if (ws)
         gsl_multifit_linear_free(ws);
     return rc;
+}
+
+static int wls(const gsl_matrix *x, const gsl_vector *y, gsl_vector *c, tf_err *e)
+{
+    return calibrate_lsq(x, y, NULL, c, e);
 }
 
 int calibrate_fit(const synth_row *rows, int n, const bool *held, resource_fit *out, tf_err *e)
@@ -252,7 +293,7 @@ typedef struct score {
     int n;
 } score;
 
-static double ape(double pred, double actual)
+double calibrate_ape(double pred, double actual)
 {
     if (actual == 0)
         return pred == 0 ? 0 : 100; /* a resource predicted where yosys used none is all wrong */
@@ -263,7 +304,7 @@ static void score_add(score *s, const double pred[4], const synth_row *r)
 {
     double act[4] = {r->dsp, r->bram18, (double)r->lut, (double)r->ff};
     for (int k = 0; k < 4; k++)
-        s->ape[k] += ape(pred[k], act[k]);
+        s->ape[k] += calibrate_ape(pred[k], act[k]);
     s->exact[0] += pred[0] == r->dsp;
     s->exact[1] += pred[1] == r->bram18;
     s->n++;

@@ -9,6 +9,8 @@
 #ifndef TF2SIM_CALIBRATE_H
 #define TF2SIM_CALIBRATE_H
 
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -27,8 +29,33 @@ typedef struct synth_row {
     int line; /* in the CSV, for messages */
 } synth_row;
 
+/* A delimited text table with a header line of column names, read into an array of rows:
+ * parse() fills one row from its fields (col[c]: the field index of cols[c]). */
+typedef int (*calib_row_fn)(char **fields, const int *col, void *row, const char *path, int line, tf_err *e);
+typedef struct calib_table {
+    const char *path;
+    char sep;
+    const char *const *cols;
+    int ncols;
+    const char *source; /* says where the file comes from, in errors */
+    size_t row_size;
+    calib_row_fn parse;
+} calib_table;
+int calibrate_load_table(const calib_table *t, void **rows, int *n, tf_err *e);
+
 /* Reads the data set; errors name the file, line and column. */
 int synth_rows_load(const char *csv, synth_row **rows, int *n, tf_err *e);
+
+/* held[i] = true for the rows the seed holds out: the fraction `holdout` of each group
+ * (group[i] in 0..); the same seed and groups give the same split. */
+void calibrate_split_groups(const int *group, int n, unsigned seed, double holdout, bool *held);
+
+/* Least squares y ~ X c (GSL gsl_multifit_wlinear_tsvd, so a feature no row exercises gets 0),
+ * weights w, or 1/y^2 (relative error) when w is NULL. */
+int calibrate_lsq(const gsl_matrix *x, const gsl_vector *y, const gsl_vector *w, gsl_vector *c, tf_err *e);
+
+/* Absolute percentage error; a resource predicted where there is none counts 100 %. */
+double calibrate_ape(double pred, double actual);
 
 /* held[i] = true for the rows the seed holds out (per family, CALIB_HOLDOUT of each). */
 void calibrate_split(const synth_row *rows, int n, unsigned seed, double holdout, bool *held);

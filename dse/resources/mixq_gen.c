@@ -18,7 +18,7 @@ int mixq_ceil_log2(uint64_t v)
 
 static int imin(int a, int b) { return a < b ? a : b; }
 
-static int largest_divisor_le(int n, long long lim)
+int mixq_largest_divisor_le(int n, long long lim)
 {
     int c = 1;
     for (int d = 1; d <= n && d <= lim; d++)
@@ -102,10 +102,10 @@ static void packing(mixq_gen_cfg *c, const layer_fold *f, dsp_kind dk)
     long long p2 = c->guard_bits < 0 ? 0 : 1LL << (c->guard_bits > GB_CAP ? GB_CAP : c->guard_bits);
     if (kpm) {
         c->overlap = c->guard_bits < 0; /* Opt_KP.hpp KP_Array_bas: Overlap_Flag = GUARD_BIT < 0 */
-        c->cascade = c->overlap ? 1 : largest_divisor_le(simd_eff, p2);
+        c->cascade = c->overlap ? 1 : mixq_largest_divisor_le(simd_eff, p2);
     } else {
         c->overlap = c->guard_bits < 0 || p2 < mkn; /* Opt_FP.hpp FP_Array_bas: Overlap_Flag */
-        c->cascade = c->overlap ? 1 : largest_divisor_le(simd_eff, p2 / mkn);
+        c->cascade = c->overlap ? 1 : mixq_largest_divisor_le(simd_eff, p2 / mkn);
     }
 }
 

@@ -56,6 +56,8 @@ typedef struct mixq_gen_cfg {
 
 /* ceil(log2(v)) (0 for v <= 1). */
 int mixq_ceil_log2(uint64_t v);
+/* The largest divisor of n that is <= lim (1 at least): GEN's find_CASCADE. */
+int mixq_largest_divisor_le(int n, long long lim);
 
 /* GEN's configuration of compute layer i of a mixq-hls design (p may be NULL). */
 int mixq_gen_config(const net *n, const design *ds, const device *dv, int i, const mixq_params *p,
