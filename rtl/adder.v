@@ -13,7 +13,9 @@ module adder #(
     parameter PE   = 8,
     parameter NFW  = 6,
     parameter NFD  = 64,  // output folds held in the BN memories
-    parameter ACCW = 32
+    parameter ACCW = 32,
+    parameter ROM  = 0,   // 1: constant BN tables read from INIT ($readmemh), no load port
+    parameter INIT = ""   // ROM: a word per output fold, PE p's {inc, bias} at [p*64 +: 64]
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -23,11 +25,13 @@ module adder #(
     input  wire [5:0]         cfg_shift,
     input  wire [5:0]         cfg_obit,
     // BN / bias load port
+    /* verilator lint_off UNUSEDSIGNAL */ // a ROM instance has no load port
     input  wire               bld_valid,
     input  wire [NFW-1:0]     bld_addr,
     input  wire [7:0]         bld_pe,
     input  wire [31:0]        bld_inc,
     input  wire [31:0]        bld_bias,
+    /* verilator lint_on UNUSEDSIGNAL */
     // partial sums from the PE array
     input  wire               in_valid,
     input  wire               in_first,
@@ -46,16 +50,35 @@ module adder #(
     wire [63:0] rnd = (cfg_shift == 6'd0) ? 64'd0 : (64'd1 << (cfg_shift - 6'd1));
     wire [63:0] omax = (64'd1 << cfg_obit) - 64'd1;
 
+    // ROM: all PEs' {inc, bias} of an output fold in one word
+    /* verilator lint_off UNUSEDSIGNAL */ // read only by ROM instances
+    wire [PE*64-1:0] bn_word;
+    /* verilator lint_on UNUSEDSIGNAL */
     genvar p;
     generate
+        if (ROM != 0) begin : g_bn_rom
+            reg [PE*64-1:0] bn_rom [0:NFD-1];
+            initial $readmemh(INIT, bn_rom);
+            assign bn_word = bn_rom[in_nf];
+        end else begin : g_bn_ram
+            assign bn_word = {PE*64{1'b0}};
+        end
         for (p = 0; p < PE; p = p + 1) begin : g_pe
-            reg [31:0] inc_mem  [0:NFD-1];
-            reg [31:0] bias_mem [0:NFD-1];
-            always @(posedge clk)
-                if (bld_valid && bld_pe == p[7:0]) begin
-                    inc_mem[bld_addr]  <= bld_inc;
-                    bias_mem[bld_addr] <= bld_bias;
-                end
+            wire [31:0] inc_rd, bias_rd;
+            if (ROM != 0) begin : g_rom
+                assign inc_rd  = bn_word[p*64+32 +: 32];
+                assign bias_rd = bn_word[p*64 +: 32];
+            end else begin : g_ram
+                reg [31:0] inc_mem  [0:NFD-1];
+                reg [31:0] bias_mem [0:NFD-1];
+                always @(posedge clk)
+                    if (bld_valid && bld_pe == p[7:0]) begin
+                        inc_mem[bld_addr]  <= bld_inc;
+                        bias_mem[bld_addr] <= bld_bias;
+                    end
+                assign inc_rd  = inc_mem[in_nf];
+                assign bias_rd = bias_mem[in_nf];
+            end
 
             wire [ACCW-1:0] ps = psum[p*ACCW +: ACCW];
             wire [ACCW-1:0] acc_next = in_first ? ps : acc[p*ACCW +: ACCW] + ps;
@@ -64,8 +87,8 @@ module adder #(
                     acc[p*ACCW +: ACCW] <= acc_next;
                     if (in_last) begin
                         accd[p*ACCW +: ACCW] <= acc_next;
-                        incq[p*32 +: 32]  <= inc_mem[in_nf];
-                        biasq[p*32 +: 32] <= bias_mem[in_nf];
+                        incq[p*32 +: 32]  <= inc_rd;
+                        biasq[p*32 +: 32] <= bias_rd;
                     end
                 end
 

@@ -24,7 +24,10 @@ module compute_unit #(
     parameter PDEPTH = (K + 3) * 128, // line buffer of K+2 rows of 128 pixels + a 128-pixel FIFO
     parameter CFW    = 6,
     parameter NFW    = 6,
-    parameter WDEPTH = 4096
+    parameter WDEPTH = 4096,
+    parameter ROM    = 0,  // 1: weights and BN constants from WINIT / BINIT ($readmemh), load ports unused
+    parameter WINIT  = "",
+    parameter BINIT  = ""
 ) (
     input  wire                     clk,
     input  wire                     rst,
@@ -168,7 +171,7 @@ module compute_unit #(
         .out_valid(f_valid), .out_data(f_data));
 
     wire [PE*SIMD*WBITS-1:0] w_data;
-    filter_loader #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .WAW(WAW), .WDEPTH(WDEPTH)) u_filt (
+    filter_loader #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .WAW(WAW), .WDEPTH(WDEPTH), .ROM(ROM), .INIT(WINIT)) u_filt (
         .clk(clk), .rst(rst), .start(start),
         .wld_valid(wld_valid), .wld_ready(wld_ready), .wld_addr(wld_addr), .wld_pe(wld_pe),
         .wld_data(wld_data), .rd_en(en), .rd_addr(c_waddr), .out_data(w_data));
@@ -193,7 +196,7 @@ module compute_unit #(
         .act(f_data), .wt(w_data),
         .out_valid(p_valid), .out_first(p_first), .out_last(p_last), .out_nf(p_nf), .psum(p_sum));
 
-    adder #(.PE(PE), .NFW(NFW), .NFD(1 << NFW), .ACCW(ACCW)) u_add (
+    adder #(.PE(PE), .NFW(NFW), .NFD(1 << NFW), .ACCW(ACCW), .ROM(ROM), .INIT(BINIT)) u_add (
         .clk(clk), .rst(rst), .en(en), .cfg_requant(q_requant), .cfg_relu(q_relu),
         .cfg_shift(q_shift), .cfg_obit(q_obit),
         .bld_valid(bld_valid), .bld_addr(bld_addr), .bld_pe(bld_pe), .bld_inc(bld_inc),

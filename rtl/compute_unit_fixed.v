@@ -21,7 +21,12 @@ module compute_unit_fixed #(
     parameter DW      = 0,
     parameter OBIT    = 4,
     parameter SHIFT   = 15,
-    parameter FIFO    = 128  // input FIFO in pixels (the C model's fifo_depth)
+    parameter FIFO    = 128, // input FIFO in pixels (the C model's fifo_depth)
+    parameter REQUANT = 1,   // 0: raw accumulator + bias (a head)
+    parameter RELU    = 1,
+    parameter ROM     = 0,   // 1: weights and BN constants from WINIT / BINIT (tf2sim generate)
+    parameter WINIT   = "",
+    parameter BINIT   = ""
 ) (
     input  wire                                        clk,
     input  wire                                        rst,
@@ -88,12 +93,13 @@ module compute_unit_fixed #(
     localparam LINBITS = LIN * ABITS;
 
     compute_unit #(.PE(PE), .SIMD(SIMD), .WBITS(WBITS), .ABITS(ABITS), .K(K), .MODE(MODE),
-                   .PACK(PACK), .CMAX(CIN), .PDEPTH(P), .CFW(CFW), .NFW(NFW), .WDEPTH(WDEPTH)) u_cu (
+                   .PACK(PACK), .CMAX(CIN), .PDEPTH(P), .CFW(CFW), .NFW(NFW), .WDEPTH(WDEPTH), .ROM(ROM),
+                   .WINIT(WINIT), .BINIT(BINIT)) u_cu (
         .clk(clk), .rst(rst), .start(start),
         .cfg_h(H[15:0]), .cfg_w(W[15:0]), .cfg_oh(OH[15:0]), .cfg_ow(OW[15:0]), .cfg_k(K[3:0]),
         .cfg_stride(STRIDE[1:0]), .cfg_pad(PAD[2:0]), .cfg_cfl(CFL[CFW:0]),
         .cfg_nf(NF[NFW:0]), .cfg_p(P[PAW:0]), .cfg_linbits(LINBITS[BOW-1:0]), .cfg_dw(DW != 0), .cfg_mode(MODE == 1), .cfg_pack(PACK == 1),
-        .cfg_requant(1'b1), .cfg_relu(1'b1), .cfg_shift(SHIFT[5:0]), .cfg_obit(OBIT[5:0]),
+        .cfg_requant(REQUANT != 0), .cfg_relu(RELU != 0), .cfg_shift(SHIFT[5:0]), .cfg_obit(OBIT[5:0]),
         .cfg_nout(OH * OW * NF),
         .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
         .wld_valid(wld_valid), .wld_ready(wld_ready), .wld_addr(wld_addr[WAW-1:0]), .wld_pe(wld_pe),

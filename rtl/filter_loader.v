@@ -13,17 +13,21 @@ module filter_loader #(
     parameter SIMD   = 16,
     parameter WBITS  = 8,
     parameter WAW    = 12,  // word address bits of one bank
-    parameter WDEPTH = 4096 // words per bank (<= 2^WAW)
+    parameter WDEPTH = 4096, // words per bank (<= 2^WAW)
+    parameter ROM    = 0,    // 1: one bank of constant weights read from INIT ($readmemh)
+    parameter INIT   = ""    // ROM: a word per line, all PEs' lanes (lane p*SIMD+s at [(p*SIMD+s)*WBITS])
 ) (
     input  wire                      clk,
     input  wire                      rst,
     input  wire                      start,
     // load port (shadow bank)
+    /* verilator lint_off UNUSEDSIGNAL */ // a ROM instance has no load port
     input  wire                      wld_valid,
     output wire                      wld_ready,
     input  wire [WAW-1:0]            wld_addr,
     input  wire [7:0]                wld_pe,
     input  wire [SIMD*WBITS-1:0]     wld_data,
+    /* verilator lint_on UNUSEDSIGNAL */
     // read port (active bank)
     input  wire                      rd_en,
     input  wire [WAW-1:0]            rd_addr,
@@ -41,11 +45,21 @@ module filter_loader #(
     // bank 1 starts at word WDEPTH (not 2^WAW), so the memory is exactly 2*WDEPTH deep
     // for any WDEPTH; when WDEPTH is a power of two this is the plain {bank, addr}.
     localparam [WAW:0] BANK1 = WDEPTH[WAW:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // RAM banks only
     wire [WAW:0] waddr = {1'b0, wld_addr} + (active ? {(WAW+1){1'b0}} : BANK1);
     wire [WAW:0] raddr = {1'b0, rd_addr} + (active ? BANK1 : {(WAW+1){1'b0}});
+    /* verilator lint_on UNUSEDSIGNAL */
 
     genvar p;
     generate
+        if (ROM != 0) begin : g_rom
+            // a generated design's weights never change: one bank, no load port, no swap
+            reg [PE*SIMD*WBITS-1:0] rom [0:WDEPTH-1];
+            initial $readmemh(INIT, rom);
+            always @(posedge clk)
+                if (rd_en)
+                    out_data <= rom[rd_addr];
+        end else
         for (p = 0; p < PE; p = p + 1) begin : g_pe
             reg [SIMD*WBITS-1:0] mem [0:2*WDEPTH-1];
             always @(posedge clk)

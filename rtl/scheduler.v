@@ -58,6 +58,19 @@ module scheduler #(
     reg [PAW:0]   rb0;         // fp modulo P: buffer address of that row
     reg [PAW:0]   kyw;         // ky * W
 
+    // the depthwise feature fold is nf, widened when there are more channel folds than output folds
+    localparam XW = (CFW > NFW) ? CFW : NFW;
+    /* verilator lint_off UNUSEDSIGNAL */ // the fold uses CFW of its bits
+    wire [XW-1:0] nf_x;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (CFW > NFW) begin : g_nf_wide
+            assign nf_x = {{(CFW-NFW){1'b0}}, nf};
+        end else begin : g_nf_same
+            assign nf_x = nf;
+        end
+    endgenerate
+
     wire [3:0] km1 = cfg_k - 4'd1;
     wire last_cf = ({1'b0, cf} == cfg_cfl - 1'b1);
     wire last_kx = (kx == km1);
@@ -126,7 +139,7 @@ module scheduler #(
                 ctrl_first <= (ky == 4'd0) && (kx == 4'd0) && (cf == {CFW{1'b0}});
                 ctrl_last  <= last_ky && last_kx && last_cf;
                 ctrl_addr  <= pa[PAW-1:0];
-                ctrl_fold  <= cfg_dw ? nf[CFW-1:0] : cf;
+                ctrl_fold  <= cfg_dw ? nf_x[CFW-1:0] : cf;
                 ctrl_waddr <= wcnt;
                 ctrl_nf    <= nf;
                 wcnt <= wcnt + 1'b1;

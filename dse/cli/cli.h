@@ -29,6 +29,8 @@ int cmd_calibrate(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_regress_net(int argc, char **argv); /* tf2sim regress --net: a whole generated design */
 int cmd_import(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 int cmd_compress(int argc, char **argv);

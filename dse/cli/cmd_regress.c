@@ -110,6 +110,9 @@ int cmd_regress(int argc, char **argv)
                                          {"back-to-back", no_argument, 0, 'B'},
                                          {"random", required_argument, 0, 'R'}, {"seed", required_argument, 0, 'S'},          {"inject-fault", required_argument, 0, 'i'},
                                          {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--net") == 0 || strncmp(argv[i], "--net=", 6) == 0)
+            return cmd_regress_net(argc, argv);
     const char *backend = "verilator", *cases = NULL, *db = NULL;
     bool trace = false, list = false, b2b = false;
     long trace_cycles = 2000, stall = 0, n_random = 0, seed = 1;

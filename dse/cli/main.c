@@ -24,6 +24,7 @@ static const subcommand COMMANDS[] = {
     {"infer", cmd_infer, "run the bit-accurate model on one input; dump any layer in the reference layout"},
     {"accuracy", cmd_accuracy, "bit-accurate model on real data: detection IoU and FPGA agreement, or top-1 vs bits"},
     {"devices", cmd_devices, "list the device zoo (DSP, BRAM18, LUT, FF, clock, DDR)"},
+    {"generate", cmd_generate, "a dataflow design as a synthesisable Verilog top (rtl/ blocks, ROM files)"},
     {"regress", cmd_regress, "run the layer regression on the C model and the RTL (Verilator/SystemC)"},
     {"import", cmd_import, "read an ONNX model into a net JSON and float weights (NPY)"},
     {"prune", cmd_prune, "L1-norm channel pruning of conv layers: a smaller net and its weights"},
