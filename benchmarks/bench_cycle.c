@@ -67,7 +67,7 @@ int main(int argc, char **argv)
         engine_params_load_named(&rd.eng, "tf2_f10a", &e))
         die(&e);
     bench_cycle("engine tf2_f10a, resnet50, 2 frames", &rn, &rd, 2, secs);
-    const char *folds[] = {"ultranet_bjut", "ultranet_ismart", "ultranet_mixq_dp"};
+    const char *folds[] = {"ultranet_bjut", "ultranet_ismart", "gen_mixed_dp"};
     for (int k = 0; k < 3; k++) {
         net un0, un;
         design ud;

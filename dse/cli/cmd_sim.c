@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytic/gen_stages.h"
 #include "blocks/engine_plan.h"
 #include "cli.h"
 #include "search/simulate.h"
@@ -152,6 +153,7 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
                 json_object_set_new(jl, "pe", json_integer(ds->fold[i].pe));
                 json_object_set_new(jl, "schedule", json_string(schedule_name(ds->fold[i].sched)));
             }
+            gen_stages_json_add(jl, n, ds, i);
             json_array_append_new(layers, jl);
         }
         json_t *j = json_pack("{s:s,s:s,s:s,s:f,s:i,s:I,s:I,s:f,s:i,s:i,s:I,s:I,s:s,s:o}", "net", n->name, "device",
@@ -161,6 +163,7 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
                               "lut", (json_int_t)ev->r.lut, "ff", (json_int_t)ev->r.ff, "slowest",
                               n->layers[p->slowest].name, "layers", layers);
         json_object_set_new(j, "feasible", json_boolean(ev->feasible));
+        gen_bottleneck_json_add(j, n, ds, p->slowest, p->layers[p->slowest].cycles);
         if (ds->arch == ARCH_DATAFLOW) {
             json_object_set_new(j, "fifo_depth", json_integer(ds->fifo_depth));
             json_t *jf = json_array();

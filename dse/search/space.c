@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analytic/analytic.h"
+#include "analytic/gen_stages.h"
 #include "numerics/dsp_pack_arith.h"
 
 /* Largest wbits*abits offered as a LUT multiplier (3x3 bits: ~10 LUT6 per product). */
@@ -177,7 +178,7 @@ int space_build_sched(space *sp, const net *n, const design *base, const device 
                         if (fold_check(&o.f, l, &fe))
                             continue; /* e.g. KP's Kp*PE must divide Cout */
                         tmp.fold[i] = o.f;
-                        o.cycles = analytic_layer_cycles(l, &o.f);
+                        o.cycles = gen_layer_cycles(n, &tmp, i); /* mixq-hls fp/kp: the slowest GEN stage */
                         if (resources_layer(n, &tmp, dv, NULL, i, &o.res, &fe)) {
                             if (!resource_fit_default(NULL)) { /* no fit file: every option fails alike */
                                 rc = tf_errf(e, "%s", fe.msg);

@@ -7,6 +7,8 @@
  *   dsp6: OH*(Cout/PE)*ceil((OW+2)/2)*(3*Cin/SIMD)
  *   fp:   H*(Cout/PE)*ceil(K/Kp)*(K*Cin_g/(SIMD*KPF))*ROW_LEN, ROW_LEN = (W+K-2)/Np + 1
  *   kp:   H*(Cout/(Kp*PE))*K*(K*Cin_g/(SIMD*KPF))*ROW_LEN      (H, W: input rows, columns)
+ * A fp/kp conv of a mixq-hls design is GEN's stage chain and takes its slowest stage's cycles,
+ * a 2x2 pool fused into it its max_pool2x2 stage's (gen_stages.h).
  * Latency (first frame), analytic_dataflow.c: for a chain, a wavefront through the
  * layers: a layer's first output row ends one row time R after the input row its first
  * window needs has arrived (rows arrive at the input's pace), its last at

@@ -1,6 +1,7 @@
 /* analytic_dataflow.c: closed-form cycles of the dataflow (layer-pipelined) topology. */
 #include "analytic.h"
 #include "blocks/pe_array.h"
+#include "gen_stages.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -250,12 +251,16 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
         const layer *l = &n->layers[i];
         layer_perf *lp = &p->layers[i];
         if (layer_is_compute(l)) {
-            lp->cycles = analytic_layer_cycles(l, &ds->fold[i]);
+            lp->cycles = gen_layer_cycles(n, ds, i); /* a GEN layer: its slowest stage */
             /* packed schedules do several products per lane (pe_array.h) */
             double cap = pe_array_products_per_cycle(l, &ds->fold[i]) * (double)lp->cycles;
             lp->pe_util = cap > 0 ? (double)l->macs / cap : 0.0;
         } else {
-            lp->cycles = analytic_stream_cycles(l, l->inputs[0] >= 0 ? stream_lanes(n, ds, l->inputs[0]) : 1);
+            uint64_t px;
+            if (gen_pool_pixel_cycles(n, ds, i, &px)) /* GEN's fused max_pool2x2 */
+                lp->cycles = (uint64_t)l->hout * (uint64_t)l->wout * px;
+            else
+                lp->cycles = analytic_stream_cycles(l, l->inputs[0] >= 0 ? stream_lanes(n, ds, l->inputs[0]) : 1);
             lp->pe_util = 1.0;
         }
         wave in = src;

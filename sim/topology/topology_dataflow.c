@@ -10,6 +10,7 @@
 #include "blocks/fifo.h"
 #include "blocks/pe_array.h"
 #include "blocks/scheduler.h"
+#include "analytic/gen_stages.h"
 #include "vcd.h"
 
 typedef struct df_unit {
@@ -201,6 +202,9 @@ static int setup_unit(df_sim *S, int li, tf_err *e)
         sp.grain = u->pe.grain;
         sp.items_per_frame = u->pe.items_per_frame;
         sp.pe_cost = u->pe.cost_per_item;
+        gen_stages gs;
+        if (gen_stages_of(n, ds, li, &gs)) /* a GEN layer runs at its slowest stage's pace, row by row */
+            sp.pe_cost = gs.per_row[gs.slowest];
         if (l->op == OP_CONV) {
             sp.k = l->k;
             sp.stride = l->stride;
@@ -210,6 +214,8 @@ static int setup_unit(df_sim *S, int li, tf_err *e)
         memset(&u->pe, 0, sizeof u->pe);
         int lanes = l->inputs[0] >= 0 ? stream_lanes(n, ds, l->inputs[0]) : 1;
         sp.load_cost = cdiv((uint64_t)l->cin, (uint64_t)(lanes > 0 ? lanes : 1));
+        if (gen_pool_pixel_cycles(n, ds, li, &sp.pe_cost)) /* GEN's max_pool2x2: per output pixel */
+            sp.load_cost = 0;
         sp.grain = PE_GRAIN_PIXEL;
         sp.items_per_frame = (uint64_t)l->hout * (uint64_t)l->wout;
         switch (l->op) {

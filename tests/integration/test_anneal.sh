@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Annealing (GSL gsl_siman) is reproducible: the same seed gives the same designs and
-# the same best; it never beats the frontier strategy (exact on DSP) and gets within 1.5x of it
+# the same best; it never beats the frontier strategy (exact on DSP) and gets within 2x of it
 # on the main job from the cheapest start (UltraNet's balanced optimum needs most layers to
-# move at once, a jump single-layer moves rarely make: 157,440 vs 115,200 cycles today).
+# move at once, a jump single-layer moves rarely make: 157,440 vs 115,200 cycles when only the
+# array was timed; 209,920 since GEN's whole stage chain is, where more folds tie on a stage).
 set -euo pipefail
 tf2sim=$1
 work=$(mktemp -d)
@@ -24,6 +25,6 @@ a, b, f = (json.load(open(x)) for x in ("a.db.json", "b.db.json", "f.json"))
 assert a["best"]["hash"] == b["best"]["hash"] and a["designs_evaluated"] == b["designs_evaluated"]
 assert a["designs_evaluated"] > 1000
 ai, fi = a["best"]["interval_cycles"], f["best"]["interval_cycles"]
-assert fi <= ai <= 1.5 * fi, (ai, fi)
+assert fi <= ai <= 2.0 * fi, (ai, fi)
 PY
 echo "test_anneal: ok"

@@ -51,7 +51,7 @@ expect_err() {
   grep -qF -- "$want" err.txt || { echo "want '$want' for: $*"; cat err.txt; exit 1; }
   test "$(wc -l < err.txt)" -eq 1
 }
-expect_err "layer conv0: schedule fp is not built by the RTL" resources --net ultranet --fold ultranet_mixq_dp --target rtl
+expect_err "layer conv0: schedule fp is not built by the RTL" resources --net ultranet --fold gen_mixed_dp --target rtl
 expect_err "layer conv0: the RTL needs SIMD (9) to divide the input channels (3)" resources --net ultranet --fold ultranet_ismart --target rtl
 expect_err "--target: 'verilog' is not one of" resources --net ultranet --fold ultranet_bjut --target verilog
 expect_err "device f10a is not Xilinx" resources --net ultranet --fold ultranet_bjut --target rtl --device f10a

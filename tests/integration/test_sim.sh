@@ -47,8 +47,9 @@ print("engine googlenet: %d cycles, %.1f fps at 192.5 MHz" % (j["interval_cycles
 PY
 
 # Dataflow: the named UltraNet foldings. BJUT (all MVAU) is 460,800 cycles a frame in every
-# 3x3 layer; iSmart's DSP6 bottleneck is conv4..7 at 10*32*11*48 = 168,960; MixQ mixed_DP.
-for fold in ultranet_bjut:460800 ultranet_ismart:168960 ultranet_mixq_dp:0; do
+# 3x3 layer; iSmart's DSP6 bottleneck is conv4..7 at 10*32*11*48 = 168,960; GEN's mixed_DP
+# conv0: FP array IN_H*(OUT_CH/PE)*ceil(K/Kp)*(K*IN_CH/SIMD)*ROW_LEN = 160*2*1*3*161 = 154,560.
+for fold in ultranet_bjut:460800 ultranet_ismart:168960 gen_mixed_dp:154560; do
   name=${fold%%:*}; want=${fold##*:}
   "$tf2sim" sim --net ultranet --fold "$name" --format json --db sim.db > "$name.json"
   python3 - "$name.json" "$want" <<'PY'
@@ -63,12 +64,12 @@ assert j["latency_cycles"] > j["interval_cycles"]
 print(sys.argv[1], "interval", j["interval_cycles"], "latency", j["latency_cycles"], "fps %.1f" % j["fps"])
 PY
 done
-python3 - ultranet_ismart.json ultranet_mixq_dp.json <<'PY'
+python3 - ultranet_ismart.json gen_mixed_dp.json <<'PY'
 import json, sys
 ism = {l["name"]: l for l in json.load(open(sys.argv[1]))["layers"]}
 assert ism["conv1"]["schedule"] == "dsp6" and ism["conv0"]["schedule"] == "mvau", ism["conv1"]
 mq = {l["name"]: l for l in json.load(open(sys.argv[2]))["layers"]}
-assert mq["conv3"]["schedule"] == "fp" and mq["conv3"]["simd"] == 64 and mq["conv3"]["pe"] == 1
+assert mq["conv3"]["schedule"] == "kp" and mq["conv3"]["simd"] == 64 and mq["conv3"]["pe"] == 1
 PY
 
 # --bits override a fold file's bits; with --fold auto they drive the search

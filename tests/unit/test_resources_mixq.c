@@ -176,15 +176,15 @@ static void test_ultranet_conv0_kp(void **state)
     net_free(&m);
 }
 
-/* A K=1 layer, from a fold file: conv8 (64 -> 36 head, w8 a5, bias) in configs/folds/ultranet_mixq_dp.json
- * (FP SIMD 8, PE 2, Kp 1, Np 2); every layer of that design builds. */
+/* A K=1 layer, from a fold file: conv8 (64 -> 36 head, w8 a5, bias) in configs/folds/gen_mixed_dp.json
+ * (GEN's mixed_DP: KP SIMD 4, PE 2, Kp 1, Np 2, GUARD_BIT 6, BIAS_BIT 13); every layer of that design builds. */
 static void test_k1_head_from_fold_file(void **state)
 {
     net m;
     tf_err e;
     assert_int_equal(net_clone(&m, &N, &e), 0);
     design ds;
-    if (design_load_fold(&ds, &m, &DV, "ultranet_mixq_dp", &e))
+    if (design_load_fold(&ds, &m, &DV, "gen_mixed_dp", &e))
         fail_msg("%s", e.msg);
     layer_res lr;
     res_features x;
@@ -197,23 +197,23 @@ static void test_k1_head_from_fold_file(void **state)
     assert_int_equal(in.m_bits, 32);
     assert_int_equal(in.actp, 2);
     assert_int_equal(in.bn_dsp, 0);
-    /* Guard bits (GEN dsp_eff_search): activations on the 27-bit port leave 26-5-13 = 8, capped by the
-     * accumulation, ceil(log2(min(Kp,Np)*K*Cin = 64)) = 6 -- GEN's mixed_DP conv_8 GUARD_BIT 6 at the same
-     * w8 a5 Kp 1 Np 2; cascade: largest divisor of SIMD 8 <= 2^6 -> 8 (all SIMD). */
-    expect_pack(&in, 6, 8);
-    assert_int_equal(lr.dsp, 16); /* SIMD*PE */
-    /* IN_PE = conv7's PE = 1; SIMD 8 >= 1: 8 banks of 1*5*2 = 10 b x 2*ROW_LEN*(64/8),
-     * ROW_LEN = (20+1-2)/2+1 = 10 -> 160 words: 1 BRAM18 each (pinned to BRAM). */
-    expect_lb(&in, &lr, 8, 10, 160, 8);
-    /* Weights: ap_uint<1*8*8 = 64> w[2][(36/2)*(64/8) = 144]: 2 x 512x36 each; bias [2][18] x 24 b
-     * LUTRAM (2 x 24 LUTs). */
-    expect_w(&in, &lr, 2, 64, 144, 4);
+    assert_int_equal(in.bias_bits, 13);
+    /* Guard bits 6 (the fold's, = GEN's default: dsp_eff_search caps 26-5-13 = 8 at ceil(log2 64) = 6);
+     * KP cascade: largest divisor of SIMD 4 <= min(2^6, 4) -> 4. */
+    expect_pack(&in, 6, 4);
+    assert_int_equal(lr.dsp, 8); /* SIMD*PE, one DSP per packed product (acts 19+5 = 24 b on the 27-bit port) */
+    /* IN_PE = conv7's OCH_PF = PE*Kp = 2; SIMD 4 >= 2: 2 banks of 2*5*2 = 20 b x 2*ROW_LEN*(64/4),
+     * ROW_LEN = (20+1-2)/2+1 = 10 -> 320 words: 1 BRAM18 each (pinned to BRAM). */
+    expect_lb(&in, &lr, 2, 20, 320, 2);
+    /* Weights: ap_uint<8*1*1*4 = 32> w[2][(36/2)*(64/4)*1 = 288]: 1 x 512x36 each; bias [2][18] x 13 b
+     * LUTRAM (2 x 13 LUTs). */
+    expect_w(&in, &lr, 2, 32, 288, 2);
     /* FIFO (with a bias): OCH_PF*32 = 64 b x ceil(20*36/2) = 360: 2 x 512x36. */
     assert_int_equal(in.fifo_width, 64);
     assert_int_equal(in.fifo_depth, 360);
     assert_int_equal(lr.fifo_bram, 2);
-    assert_int_equal(lr.bram18, 14);
-    assert_int_equal(lr.lut, 2 * 24);
+    assert_int_equal(lr.bram18, 6);
+    assert_int_equal(lr.lut, 2 * 13);
     design_free(&ds);
     net_free(&m);
 }
