@@ -123,7 +123,9 @@ int cmd_report(int argc, char **argv)
     }
     const design_row *best = &rows.rows[0];
     for (int i = 1; i < rows.n; i++)
-        if (rows.rows[i].fps > best->fps || (rows.rows[i].fps == best->fps && rows.rows[i].dsp < best->dsp))
+        if (rows.rows[i].fps > best->fps ||
+            (rows.rows[i].fps == best->fps && (rows.rows[i].dsp < best->dsp ||
+                                               (rows.rows[i].dsp == best->dsp && rows.rows[i].bram18 < best->bram18))))
             best = &rows.rows[i];
     /* Plots beside the report, named after it. */
     char stem[1024];

@@ -1,5 +1,6 @@
 /* cmd_resources.c: `tf2sim resources` — the per-layer resource table of one design. */
 #include <getopt.h>
+#include <math.h>
 #include <string.h>
 
 #include "cli.h"
@@ -11,6 +12,9 @@ static const char HELP[] =
     "  model the sweep uses (README: Resource model), with the budget use of the device.\n"
     "  --target  build the dataflow design with the MixQ HLS templates or tf2sim's RTL compute unit\n"
     "            (default: the fold file's \"target\", else mixq-hls)\n";
+
+/* A predicted period in ns (3 decimals), null where no model predicts one. */
+static json_t *period_json(double ns) { return ns > 0 ? json_real(round(ns * 1000) / 1000) : json_null(); }
 
 int cmd_resources(int argc, char **argv)
 {
@@ -89,6 +93,7 @@ int cmd_resources(int argc, char **argv)
                                              op_name(l->op), "dsp", r->dsp, "bram18", r->bram18, "weight_bram",
                                              r->weight_bram, "linebuf_bram", r->linebuf_bram, "fifo_bram", r->fifo_bram,
                                              "lut", (json_int_t)r->lut, "ff", (json_int_t)r->ff));
+        json_object_set_new(json_array_get(arr, (size_t)i), "period_ns", period_json(r->period_ns));
     }
     if (fmt == FMT_JSON) {
         json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:{s:i,s:i,s:I,s:I},s:{s:i,s:i,s:I,s:I},s:b}", "net", n.name, "device",
@@ -96,6 +101,7 @@ int cmd_resources(int argc, char **argv)
                               ev.r.bram18, "lut", (json_int_t)ev.r.lut, "ff", (json_int_t)ev.r.ff, "device_total",
                               "dsp", dv.dsp, "bram18", dv.mem_blocks, "lut", (json_int_t)dv.lut, "ff", (json_int_t)dv.ff,
                               "fits", ev.feasible);
+        json_object_set_new(json_object_get(j, "total"), "period_ns", period_json(ev.r.period_ns));
         json_print(j, stdout);
         json_decref(j);
     } else {
@@ -106,6 +112,8 @@ int cmd_resources(int argc, char **argv)
                    "(%.0f%%)%s\n", ev.r.dsp, dv.dsp, 100.0 * ev.r.dsp / dv.dsp, mem_kind_name(dv.mem_type), ev.r.bram18,
                    dv.mem_blocks, 100.0 * ev.r.bram18 / dv.mem_blocks, ev.r.lut, dv.lut, 100.0 * ev.r.lut / dv.lut,
                    ev.r.ff, dv.ff, 100.0 * ev.r.ff / dv.ff, ev.feasible ? "" : "  -- does NOT fit the device");
+        if (fmt == FMT_TABLE && ev.r.period_ns > 0)
+            printf("clock: %.2f ns predicted (%.0f MHz), the slowest layer's\n", ev.r.period_ns, 1000.0 / ev.r.period_ns);
     }
     table_free(&t);
     evaluation_free(&ev);

@@ -112,8 +112,10 @@ void mixq_split(const mixq_row *rows, int n, unsigned seed, bool *held)
 
 /* ---- fit ---- */
 
-#define PERIOD_IRLS_ITERS 20
-#define PERIOD_IRLS_FLOOR_NS 0.02 /* residuals below this weigh the same (keeps the weights finite) */
+#define IRLS_ITERS 20
+/* residuals below these weigh the same (keeps the weights finite) */
+#define IRLS_FLOOR_NS 0.02
+#define IRLS_FLOOR_REL 0.005
 
 static double actual(const mixq_row *r, mixq_target t)
 {
@@ -175,7 +177,8 @@ int mixq_calibrate_fit(const mixq_row *rows, int n, const bool *held, mixq_fit *
                 map[p++] = k;
         gsl_matrix *x = gsl_matrix_alloc((size_t)m, (size_t)p);
         gsl_vector *y = gsl_vector_alloc((size_t)m), *w = gsl_vector_alloc((size_t)m), *c = gsl_vector_alloc((size_t)p);
-        if (!x || !y || !w || !c) {
+        double *scale = malloc(sizeof(double) * (size_t)m);
+        if (!x || !y || !w || !c || !scale) {
             rc = tf_errf(e, "out of memory");
         } else {
             int r = 0;
@@ -185,28 +188,29 @@ int mixq_calibrate_fit(const mixq_row *rows, int n, const bool *held, mixq_fit *
                 for (int k = 0; k < p; k++)
                     gsl_matrix_set(x, (size_t)r, (size_t)k, res[i].x[map[k]]);
                 double a = actual(&rows[i], (mixq_target)t), yv = a;
-                /* DSP and BRAM: the fit explains what structure leaves over; relative weights
-                 * (1/actual^2) for the resources, plain least squares for the period (its error is
-                 * scored in ns) */
+                /* DSP and BRAM: the fit explains what structure leaves over */
                 if (t == MQT_DSP)
                     yv = a - res[i].array_dsp - res[i].bn_dsp;
                 else if (t == MQT_BRAM)
                     yv = a - res[i].bram18;
                 gsl_vector_set(y, (size_t)r, yv);
-                gsl_vector_set(w, (size_t)r, t == MQT_PERIOD ? 1.0 : 1.0 / (a > 1 ? a * a : 1.0));
+                scale[r] = t == MQT_PERIOD ? 1.0 : (a > 1 ? a : 1.0);
+                gsl_vector_set(w, (size_t)r, 1.0 / (scale[r] * scale[r]));
                 r++;
             }
             rc = calibrate_lsq(x, y, w, c, e);
-            /* the period is scored by mean absolute error: iteratively reweighted least squares
-             * (weights 1/|residual|) turns the fit into a least-absolute-deviation one, so the few
-             * operators far past timing do not pull the line */
-            for (int it = 0; it < (t == MQT_PERIOD ? PERIOD_IRLS_ITERS : 0) && !rc; it++) {
+            /* The report scores mean absolute (percentage) errors: iteratively reweighted least
+             * squares, weights 1/(scale*|residual|), turns the fit into a least-absolute-deviation
+             * one (relative for the resources, in ns for the period), so a few outliers (operators
+             * far past timing, Kp = 1 arrays half in LUTs) do not pull the line. */
+            for (int it = 0; it < IRLS_ITERS && !rc; it++) {
                 for (int i = 0; i < m; i++) {
                     double f = 0;
                     for (int k = 0; k < p; k++)
                         f += gsl_matrix_get(x, (size_t)i, (size_t)k) * gsl_vector_get(c, (size_t)k);
-                    double dev = fabs(f - gsl_vector_get(y, (size_t)i));
-                    gsl_vector_set(w, (size_t)i, 1.0 / (dev > PERIOD_IRLS_FLOOR_NS ? dev : PERIOD_IRLS_FLOOR_NS));
+                    double dev = fabs(f - gsl_vector_get(y, (size_t)i)) / scale[i];
+                    double fl = t == MQT_PERIOD ? IRLS_FLOOR_NS : IRLS_FLOOR_REL;
+                    gsl_vector_set(w, (size_t)i, 1.0 / (scale[i] * scale[i] * (dev > fl ? dev : fl)));
                 }
                 rc = calibrate_lsq(x, y, w, c, e);
             }
@@ -217,6 +221,7 @@ int mixq_calibrate_fit(const mixq_row *rows, int n, const bool *held, mixq_fit *
         gsl_vector_free(y);
         gsl_vector_free(w);
         gsl_vector_free(c);
+        free(scale);
     }
     free(res);
     return rc;
@@ -384,7 +389,7 @@ json_t *mixq_calibrate_run(const char *data, const char *coeffs, unsigned seed, 
             "synthesis, xczu3eg-sbva484-1-e, 4 ns, BRAM counted in BRAM18); do not edit by hand",
             "data", base ? base + 1 : data, "holdout", "seed", (json_int_t)seed, "fraction", CALIB_HOLDOUT,
             "train_rows", ntrain, "fitted_with",
-            "gsl_multifit_wlinear_tsvd: weights 1/y^2 for dsp/bram/lut/ff, 1 for period_ns");
+            "gsl_multifit_wlinear_tsvd, reweighted 20 times to least absolute (relative for dsp/bram/lut/ff) deviations");
         json_t *j = mixq_fit_to_json(&fit, meta);
         int bad = json_dump_file(j, coeffs, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
         json_decref(j);

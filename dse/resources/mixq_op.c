@@ -43,8 +43,9 @@ const char *mixq_target_name(mixq_target t) { return (unsigned)t < MQT__COUNT ? 
 unsigned long long mixq_target_features(mixq_target t)
 {
     switch (t) {
-    case MQT_DSP: /* control DSPs (address arithmetic) and arrays HLS moves into LUTs */
-        return B(MQF_ONE) | B(MQF_ACTP) | B(MQF_KP_LANES) | B(MQF_KP1_LANES) | B(MQF_LOG_IN_W);
+    case MQT_DSP: /* control DSPs (address arithmetic); nothing that scales with the array, so the
+                     search cannot buy products below one DSP each by extrapolating the fit */
+        return B(MQF_ONE) | B(MQF_ACTP) | B(MQF_LOG_IN_W);
     case MQT_BRAM: /* what the mapping rule misses: FIFO/ROM binding, partitioning granularity */
         return B(MQF_ONE) | B(MQF_BRAM) | B(MQF_LUTRAM_BITS) | B(MQF_ACTP);
     case MQT_LUT:
@@ -221,6 +222,26 @@ void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_r
     r->lut = y[MQT_LUT] > 0 ? lround(y[MQT_LUT]) : 0;
     r->ff = y[MQT_FF] > 0 ? lround(y[MQT_FF]) : 0;
     r->period_ns = y[MQT_PERIOD] > 0 ? y[MQT_PERIOD] : 0;
+}
+
+int mixq_op_of_layer(const net *n, const design *ds, const device *dv, int i, mixq_op *op, tf_err *e)
+{
+    if (i < 0 || i >= n->n_layers || !layer_is_compute(&n->layers[i]))
+        return 0;
+    const layer_fold *f = &ds->fold[i];
+    if (f->sched != SCHED_FP && f->sched != SCHED_KP)
+        return 0;
+    mixq_gen_cfg c;
+    if (mixq_gen_config(n, ds, dv, i, NULL, &c, e))
+        return -1;
+    if (!c.packed || !c.g.gen || c.g.dw || c.g.head)
+        return 0;
+    *op = (mixq_op){.kp_mode = f->sched == SCHED_KP, .k = c.g.k, .in_w = c.g.win, .in_h = c.g.hin, .in_ch = c.g.cin,
+                    .out_ch = c.g.cout, .in_bit = c.a_bits, .w_bit = c.w_bits, .out_bit = c.g.obits,
+                    .in_pe = c.g.in_pe, .simd = c.g.simd, .pe = c.g.pe, .actp = c.g.actp, .kp = c.g.kp, .np = c.g.np,
+                    .guard_bits = c.guard_bits, .kpf = c.g.kpf, .inc_bits = c.inc_bits, .bias_bits = c.bias_bits,
+                    .pool = c.g.pooled};
+    return 1;
 }
 
 /* ---- the fit file ---- */

@@ -13,7 +13,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "net/design.h"
 #include "net/device.h"
+#include "net/net.h"
 #include "net/error.h"
 
 #define MIXQ_FIT_FILE "resources/mixq_fit.json" /* under configs/ */
@@ -97,6 +99,12 @@ int mixq_op_m_bits(const mixq_op *op);
 /* Structure and features of op (rom rule from fit, or the default rule when fit is NULL), then
  * the fitted quantities when fit is given. dk: the multiplier kind (DSP48E2 for the data set). */
 void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_res *r);
+
+/* The calibrated operator of compute layer i of a mixq-hls design (GEN's configuration,
+ * mixq_gen.h): 1 with *op filled when it is an FP/KP packed array with BN (what the data set
+ * holds), 0 when the layer is another kind (depthwise, LUT, mvau/dsp6, raw head, not compute),
+ * -1 with a message when GEN cannot build it. */
+int mixq_op_of_layer(const net *n, const design *ds, const device *dv, int i, mixq_op *op, tf_err *e);
 
 /* The fit file: load (errors name the file, key and allowed range), write, installation default. */
 int mixq_fit_load(mixq_fit *f, const char *path, tf_err *e);

@@ -6,6 +6,8 @@
 
 #include "bram.h"
 #include "blocks/engine_plan.h"
+#include "mixq_op.h"
+#include "net/gen_layer.h"
 #include "resources_mixq.h"
 #include "resources_rtl.h"
 
@@ -78,6 +80,32 @@ static int rtl_layer(const net *n, const design *ds, const device *dv, const res
     return 0;
 }
 
+/* An FP/KP conv with BN costs what the operator model calibrated on Vivado says (mixq_op.h), the
+ * fused pool included; the FIFO GEN puts after an unpooled conv (not in the single-operator data)
+ * stays as the structure counts it. 1 when the layer is such a conv. */
+static int mixq_calibrated(const net *n, const design *ds, const device *dv, int i, layer_res *lr, tf_err *e)
+{
+    mixq_op op;
+    int k = mixq_op_of_layer(n, ds, dv, i, &op, e);
+    if (k <= 0)
+        return k;
+    const mixq_fit *mf = mixq_fit_default(e);
+    if (!mf)
+        return -1;
+    mixq_op_res r;
+    mixq_op_eval(&op, dv->dsp_type, mf, &r);
+    int fifo = op.pool ? 0 : lr->fifo_bram;
+    lr->dsp = r.dsp;
+    lr->bram18 = r.bram18_fit + fifo;
+    lr->weight_bram = r.rom_bram;
+    lr->linebuf_bram = r.lb_bram;
+    lr->fifo_bram = lr->bram18 - r.rom_bram - r.lb_bram; /* FIFOs and the fitted remainder */
+    lr->lut = r.lut;
+    lr->ff = r.ff;
+    lr->period_ns = r.period_ns;
+    return 1;
+}
+
 /* A layer as the MixQ HLS flow builds it; the first carries GEN's input stage. */
 static int mixq_layer(const net *n, const design *ds, const device *dv, const resource_fit *fit, int i,
                       layer_res *lr, tf_err *e)
@@ -90,6 +118,16 @@ static int mixq_layer(const net *n, const design *ds, const device *dv, const re
     resource_fit_apply(fit, rtl_family(dv), &x, &lut, &ff);
     lr->lut += lut;
     lr->ff += ff;
+    mixq_op prod;
+    int cal = mixq_calibrated(n, ds, dv, i, lr, e);
+    if (cal < 0)
+        return -1;
+    if (!cal && gen_is_pool2x2(&n->layers[i]) && mixq_op_of_layer(n, ds, dv, n->layers[i].inputs[0], &prod, e) > 0) {
+        /* the calibrated conv before it holds the pool's row store and logic: the FIFO after it is left */
+        lr->bram18 = lr->fifo_bram;
+        lr->weight_bram = lr->linebuf_bram = 0;
+        lr->lut = lr->ff = 0;
+    }
     if (i == 0) {
         layer_res in;
         resources_mixq_input_stage(n, dv, &in, &x);
@@ -163,6 +201,8 @@ int resources_dataflow(const net *n, const design *ds, const device *dv,
         r->bram18 += lr->bram18;
         r->lut += lr->lut;
         r->ff += lr->ff;
+        if (lr->period_ns > r->period_ns)
+            r->period_ns = lr->period_ns;
     }
     return 0;
 }

@@ -21,6 +21,7 @@ typedef struct layer_res {
     int bram18;       /* in the device's RAM unit (BRAM18 or M20K) */
     long lut, ff;
     int weight_bram, linebuf_bram, fifo_bram;
+    double period_ns; /* the clock period the layer is predicted to reach (0: not modelled) */
 } layer_res;
 
 typedef struct resources {
@@ -28,6 +29,7 @@ typedef struct resources {
     layer_res *layers;
     int dsp, bram18;
     long lut, ff;
+    double period_ns; /* the slowest layer's (0: no layer's is modelled) */
 } resources;
 
 int resources_alloc(resources *r, int n_layers);

@@ -70,6 +70,10 @@ static int cmp_u64_desc(const void *a, const void *b)
     return x < y ? 1 : (x > y ? -1 : 0);
 }
 
+/* Consecutive infeasible targets after which a weighting stops: costs grow as T shrinks, but per
+ * layer and not in step (a LUT-bound design can come back under budget at a smaller T). */
+#define FRONTIER_MISSES 64
+
 int search_frontier(search_ctx *c, tf_err *e)
 {
     const space *sp = c->sp;
@@ -94,10 +98,13 @@ int search_frontier(search_ctx *c, tf_err *e)
     for (int k = 0; k < sp->n; k++)
         if (sp->ls[k].opt[0].cycles > tmax)
             tmax = sp->ls[k].opt[0].cycles;
-    static const double W[3][3] = {{1, 0.01, 0.001}, {0.01, 1, 0.001}, {1, 1, 0.1}};
+    /* DSP-, BRAM- and LUT-led weightings and a balanced one: calibrated against Vivado, a MixQ design
+     * often runs out of LUTs first */
+    static const double W[][3] = {{1, 0.01, 0.001}, {0.01, 1, 0.001}, {0.01, 0.01, 1}, {1, 1, 0.1}, {1, 1, 1}};
+    enum { NW = sizeof W / sizeof *W };
     int rc = 0;
-    c->total += 3 * nt; /* an upper bound: each weighting stops at the budget */
-    for (int w = 0; w < 3 && !rc; w++) {
+    c->total += NW * nt; /* an upper bound: each weighting stops at the budget */
+    for (int w = 0; w < NW && !rc; w++) {
         int misses = 0;
         uint64_t prev = 0;
         for (long t = 0; t < nt && !rc; t++) {
@@ -132,7 +139,7 @@ int search_frontier(search_ctx *c, tf_err *e)
             rc = eval_choice(c, &ds, idx, &feasible, NULL, e);
             /* Cost only grows as T shrinks; a run of misses means the budget is reached. */
             misses = feasible ? 0 : misses + 1;
-            if (misses >= 16)
+            if (misses >= FRONTIER_MISSES)
                 break;
         }
     }
