@@ -21,12 +21,14 @@ static const char HELP_GEN[] =
 
 static const char HELP_REG[] =
     "usage: tf2sim regress --net NET --fold FILE [--weights DIR] [--frames N | --images DIR]\n"
-    "                      [--fifo-depth N] [--seed N] [--cache DIR] [--format table|json]\n"
+    "                      [--fifo-depth N] [--seed N] [--cache DIR] [--fpga-boxes FILE] [--format table|json]\n"
     "  Generates the design (tf2sim generate), verilates it once per design hash under --cache\n"
     "  (default $TF2SIM_RTL_CACHE, else ./rtl_cache), streams N frames (default 2; random input\n"
     "  codes, or the .jpg images of --images) through it, through the C integer model and\n"
     "  through the C cycle-level model, and compares the last layer's outputs bit for bit,\n"
-    "  the interval, the first-frame latency and every FIFO's full and empty cycles.\n"
+    "  the interval, the first-frame latency and every FIFO's full and empty cycles. With\n"
+    "  --images on a detection net, the boxes decoded from the RTL's outputs, and with\n"
+    "  --fpga-boxes FILE (a line per image id, images named <id>.jpg) the FPGA's for those ids.\n"
     "  exit status: 0 outputs and cycles equal, 1 a difference, 2 bad input\n";
 
 typedef struct design_args {
@@ -135,7 +137,7 @@ int cmd_regress_net(int argc, char **argv)
     static const struct option opts[] = {DESIGN_OPTS,
                                          {"frames", required_argument, 0, 'F'},  {"images", required_argument, 0, 'I'},
                                          {"cache", required_argument, 0, 'C'},   {"format", required_argument, 0, 'o'},
-                                         {"c-fifo-skew", required_argument, 0, 'k'},
+                                         {"c-fifo-skew", required_argument, 0, 'k'}, {"fpga-boxes", required_argument, 0, 'B'},
                                          {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     design_args a = {.seed = 1};
     cosim_opts o = {.frames = 2, .seed = 1};
@@ -155,6 +157,7 @@ int cmd_regress_net(int argc, char **argv)
         case 'F': if (cli_parse_long("--frames", optarg, 1, 1000, &frames, &e)) return cli_fail(&e); break;
         case 'I': o.images = optarg; break;
         case 'C': o.cache_dir = optarg; break;
+        case 'B': o.fpga_boxes = optarg; break;
         case 'k': if (cli_parse_long("--c-fifo-skew", optarg, -1000, 1000, &skew, &e)) return cli_fail(&e); break;
         case 'o':
             if (cli_parse_format(optarg, &fmt) || fmt == FMT_CSV)
@@ -168,6 +171,8 @@ int cmd_regress_net(int argc, char **argv)
         return cli_failf("regress: --net NET and either --fold FILE or --db DB --design ID are required");
     if (frames && o.images)
         return cli_failf("regress: give --frames N or --images DIR, not both");
+    if (o.fpga_boxes && !o.images)
+        return cli_failf("regress: --fpga-boxes FILE compares the boxes of --images DIR");
     o.frames = frames ? (int)frames : o.images ? 0 : 2;
     o.seed = (uint32_t)a.seed;
     o.weights = a.weights;
@@ -205,9 +210,32 @@ int cmd_regress_net(int argc, char **argv)
                               "latency_cycles", (json_int_t)r.rtl_latency, "seconds", r.rtl_seconds, "build_seconds",
                               r.build_seconds, "cycles_equal", r.cycles_equal, "fifos", fifos, "design_dir",
                               r.design_dir);
+        if (r.boxes) {
+            json_t *jb = json_array();
+            for (int i = 0; i < r.n_boxes; i++) {
+                const cosim_box *b = &r.boxes[i];
+                json_t *o1 = json_pack("{s:s,s:[iiii]}", "image", b->image, "rtl", b->rtl.xmin, b->rtl.xmax, b->rtl.ymin,
+                                       b->rtl.ymax);
+                if (b->have_fpga) {
+                    json_object_set_new(o1, "fpga", json_pack("[iiii]", b->fpga.xmin, b->fpga.xmax, b->fpga.ymin, b->fpga.ymax));
+                    json_object_set_new(o1, "equal", json_boolean(b->equal));
+                }
+                json_array_append_new(jb, o1);
+            }
+            json_object_set_new(j, "boxes", jb);
+            json_object_set_new(j, "boxes_equal_fpga", json_integer(r.boxes_equal));
+        }
         json_print(j, stdout);
         json_decref(j);
     } else {
+        for (int i = 0; i < r.n_boxes; i++) {
+            const cosim_box *b = &r.boxes[i];
+            printf("box %s: RTL [%d %d %d %d]", b->image, b->rtl.xmin, b->rtl.xmax, b->rtl.ymin, b->rtl.ymax);
+            if (b->have_fpga)
+                printf(", FPGA [%d %d %d %d] %s", b->fpga.xmin, b->fpga.xmax, b->fpga.ymin, b->fpga.ymax,
+                       b->equal ? "equal" : "DIFFER");
+            printf("\n");
+        }
         static const char *head[] = {"fifo", "depth", "c_full", "rtl_full", "c_empty", "rtl_empty"};
         out_table t;
         table_init(&t, 6, head);
@@ -231,7 +259,10 @@ int cmd_regress_net(int argc, char **argv)
                r.cycles_equal ? "equal" : "DIFFER");
         table_free(&t);
     }
-    int status = r.outputs_equal && r.cycles_equal ? 0 : 1;
+    int checked = 0;
+    for (int i = 0; i < r.n_boxes; i++)
+        checked += r.boxes[i].have_fpga;
+    int status = r.outputs_equal && r.cycles_equal && r.boxes_equal == checked ? 0 : 1;
     cosim_result_free(&r);
     return status;
 }

@@ -15,6 +15,7 @@
 
 #include "io/image.h"
 #include "numerics/infer.h"
+#include "task/detect.h"
 #include "topology/cycle.h"
 
 static double now_s(void)
@@ -26,6 +27,8 @@ static double now_s(void)
 
 void cosim_result_free(cosim_result *r)
 {
+    free(r->boxes);
+    r->boxes = NULL;
     free(r->fifos);
     r->fifos = NULL;
     r->n_fifos = 0;
@@ -208,7 +211,7 @@ static int build_design(const net *n, const design *ds, const device *dv, const 
 }
 
 /* The input frames as C,H,W code tensors: random codes or DAC-SDC images. */
-static int make_inputs(const net *n, const cosim_opts *o, tensor **out, int *frames, tf_err *e)
+static int make_inputs(const net *n, const cosim_opts *o, tensor **out, int *frames, cosim_result *r, tf_err *e)
 {
     char **names = NULL;
     int nimg = 0;
@@ -223,7 +226,12 @@ static int make_inputs(const net *n, const cosim_opts *o, tensor **out, int *fra
             nf = nimg;
     }
     tensor *t = calloc((size_t)nf, sizeof *t);
-    if (!t) {
+    if (o->images) {
+        r->boxes = calloc((size_t)nf, sizeof *r->boxes);
+        r->n_boxes = nf;
+    }
+    if (!t || (o->images && !r->boxes)) {
+        free(t);
         free_list(names, nimg);
         return tf_errf(e, "out of memory");
     }
@@ -244,6 +252,15 @@ static int make_inputs(const net *n, const cosim_opts *o, tensor **out, int *fra
             else {
                 image_to_chw(&rs, 1, chw);
                 rc = mixq_input_from_u8(n, chw, &t[f], e);
+                if (!rc && r->boxes) {
+                    cosim_box *b = &r->boxes[f];
+                    snprintf(b->image, sizeof b->image, "%s", names[f]);
+                    char *end;
+                    long id = strtol(names[f], &end, 10);
+                    b->id = end != names[f] && strcmp(end, ".jpg") == 0 ? (int)id : -1;
+                    b->img_w = im.w;
+                    b->img_h = im.h;
+                }
             }
             free(chw);
             image_free(&im);
@@ -341,6 +358,27 @@ static int run_rtl(const gen_info *g, const tensor *in, int frames, cosim_result
     return rc;
 }
 
+/* The box of one frame decoded from the RTL's raw head outputs (DAC-SDC: 6 values per anchor). */
+static int rtl_boxes(const net *n, const gen_info *g, const uint32_t *px, cosim_box *b, tf_err *e)
+{
+    const layer *last = &n->layers[n->n_layers - 1];
+    if (g->out_chan_bits != 32 || last->cout % 6)
+        return tf_errf(e, "--images: net %s does not end in a detection head (raw outputs, 6 per anchor)", n->name);
+    tensor t = {0};
+    if (tensor_alloc(&t, g->out_c, g->out_h, g->out_w, e))
+        return -1;
+    int ow = (g->out_bits + 31) / 32;
+    for (int c = 0; c < t.c; c++)
+        for (int y = 0; y < t.h; y++)
+            for (int x = 0; x < t.w; x++)
+                *tensor_at(&t, c, y, x) = (int32_t)(uint32_t)get_bits(px + ((size_t)y * t.w + x) * ow, (long)c * 32, 32);
+    box_decode_cfg cfg = {.anchors = last->cout / 6, .div = mixq_head_div(last), .net_w = n->in_w, .net_h = n->in_h,
+                          .img_w = b->img_w, .img_h = b->img_h, .base = 20.0};
+    int rc = box_decode_single(&t, &cfg, &b->rtl, e);
+    tensor_free(&t);
+    return rc;
+}
+
 static int compare_outputs(const net *n, const mixq_weights *w, const gen_info *g, const tensor *in, int frames,
                            const char *rundir, cosim_result *r, tf_err *e)
 {
@@ -373,6 +411,10 @@ static int compare_outputs(const net *n, const mixq_weights *w, const gen_info *
             break;
         }
         const tensor *t = &outs[n->n_layers - 1];
+        if (r->boxes && rtl_boxes(n, g, buf + (size_t)fr * g->out_h * g->out_w * ow, &r->boxes[fr], e)) {
+            rc = -1;
+            break;
+        }
         for (int c = 0; c < t->c; c++)
             for (int y = 0; y < t->h; y++)
                 for (int x = 0; x < t->w; x++, idx++) {
@@ -394,6 +436,28 @@ static int compare_outputs(const net *n, const mixq_weights *w, const gen_info *
     return rc;
 }
 
+/* The RTL's boxes against the FPGA's, by image id. */
+static int compare_fpga_boxes(const cosim_opts *o, cosim_result *r, tf_err *e)
+{
+    if (!o->fpga_boxes || !r->boxes)
+        return 0;
+    box *fb = NULL;
+    int nb = 0;
+    if (det_boxes_load(o->fpga_boxes, &fb, &nb, e))
+        return -1;
+    for (int i = 0; i < r->n_boxes; i++) {
+        cosim_box *b = &r->boxes[i];
+        if (b->id < 0 || b->id >= nb)
+            continue;
+        b->have_fpga = true;
+        b->fpga = fb[b->id];
+        b->equal = box_close(b->fpga, b->rtl, 0);
+        r->boxes_equal += b->equal;
+    }
+    free(fb);
+    return 0;
+}
+
 int cosim_run(net *n, const design *ds, const device *dv, const cosim_opts *o, cosim_result *r, tf_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -407,7 +471,8 @@ int cosim_run(net *n, const design *ds, const device *dv, const cosim_opts *o, c
         mixq_weights_free(&w);
         return -1;
     }
-    if (make_inputs(n, o, &in, &frames, e)) {
+    if (make_inputs(n, o, &in, &frames, r, e)) {
+        cosim_result_free(r);
         gen_info_free(&g);
         mixq_weights_free(&w);
         return -1;
@@ -427,7 +492,7 @@ int cosim_run(net *n, const design *ds, const device *dv, const cosim_opts *o, c
     char rundir[1200];
     if (run_rtl(&g, in, frames, r, done, cnt, rundir, sizeof rundir, e))
         goto out;
-    if (compare_outputs(n, &w, &g, in, frames, rundir, r, e))
+    if (compare_outputs(n, &w, &g, in, frames, rundir, r, e) || compare_fpga_boxes(o, r, e))
         goto out;
     remove_dir(rundir);
     /* the C cycle-level model over the same number of frames */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "generate.h"
+#include "task/box_decode.h"
 
 typedef struct cosim_opts {
     const char *weights;   /* iSmart-layout weight folder, or NULL for a seeded random set */
@@ -22,7 +23,17 @@ typedef struct cosim_opts {
     uint32_t seed;         /* random weights and inputs */
     const char *cache_dir; /* where verilated designs are kept */
     int c_fifo_skew;       /* test hook: the C model's FIFOs this many words deeper (0 = none) */
+    const char *fpga_boxes; /* with images named <id>.jpg: one "xmin xmax ymin ymax" line per id */
 } cosim_opts;
+
+/* One image's box: decoded from the RTL's head outputs, and the FPGA's for that id. */
+typedef struct cosim_box {
+    char image[64];
+    int id;                          /* from the file name, -1 if not a number */
+    int img_w, img_h;
+    box rtl, fpga;
+    bool have_fpga, equal;
+} cosim_box;
 
 typedef struct cosim_fifo {
     char name[GEN_NAME_MAX];
@@ -42,6 +53,8 @@ typedef struct cosim_result {
     char design_dir[1024];
     double rtl_seconds, c_seconds, build_seconds;
     bool cycles_equal;               /* interval, latency and every FIFO counter */
+    int n_boxes, boxes_equal;        /* --images on a detection head: boxes decoded from the RTL */
+    cosim_box *boxes;
 } cosim_result;
 
 void cosim_result_free(cosim_result *r);
