@@ -11,7 +11,7 @@
 static const char HELP[] =
     "usage: tf2sim export --db FILE --design ID --format json|mixq [--out PATH]\n"
     "  json  the design as a fold file (loadable by tf2sim sim --fold); --out FILE, default stdout\n"
-    "  mixq  DeepBurning-MixQ's config_simd_pe.txt and config.h; --out DIR (default .)\n";
+    "  mixq  DeepBurning-MixQ's config_simd_pe.txt and the config.h its generator (GEN) writes; --out DIR (default .)\n";
 
 int cmd_export(int argc, char **argv)
 {

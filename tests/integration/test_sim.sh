@@ -72,6 +72,30 @@ mq = {l["name"]: l for l in json.load(open(sys.argv[2]))["layers"]}
 assert mq["conv3"]["schedule"] == "kp" and mq["conv3"]["simd"] == 64 and mq["conv3"]["pe"] == 1
 PY
 
+# GEN's published designs: every GEN layer lists its stage chain, and the run names the slowest layer
+# and stage (the stage counts themselves: tests/unit/test_gen_stages.c); the stored design exports
+# back to a config.h with GEN's fields.
+for fold in gen_mixed_dp:conv0:array gen_ultra_net_mixed_dp:conv2:downsize gen_ultra_4w4a:conv4:array; do
+  IFS=: read -r name layer stage <<< "$fold"
+  "$tf2sim" sim --net ultranet --fold "$name" --format json --db gen.db > "$name.json"
+  python3 - "$name.json" "$layer" "$stage" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+b = j["bottleneck"]
+assert (b["layer"], b["stage"], b["cycles"]) == (sys.argv[2], sys.argv[3], j["interval_cycles"]), b
+for l in j["layers"]:
+    if l["name"].startswith("conv"):
+        st = l["stages"]
+        assert set(st) >= {"line_buffer", "array", "downsize", "activation", "upsize"}, st
+        assert l["cycles"] == max(st.values()) and st[l["slowest_stage"]] == l["cycles"], l
+PY
+done
+id=$(python3 -c "import json; print(json.load(open('gen_mixed_dp.json'))['design_id'])")
+mkdir gen_cfg
+"$tf2sim" export --db gen.db --design "$id" --format mixq --out gen_cfg 2>/dev/null
+grep -q "^#define CONV_3_GUARD_BIT -1$" gen_cfg/config.h && grep -q "^#define CONV_0_ACTP 8$" gen_cfg/config.h
+grep -q "^#define CONV_2_INC_BIT 13$" gen_cfg/config.h && ! grep -q "CONV_8_INC_BIT" gen_cfg/config.h
+
 # --bits override a fold file's bits; with --fold auto they drive the search
 "$tf2sim" sim --net ultranet --fold ultranet_ismart --bitw 888888888 --bita 888888888 --format json --db none > b8.json
 "$tf2sim" sim --net ultranet --fold auto --bits 2/2 --format json --db none > auto22.json

@@ -17,6 +17,7 @@
 #include "net/design.h"
 #include "net/device.h"
 #include "topology/cycle.h"
+#include "unit/test_util.h"
 
 typedef struct expect_stages {
     uint64_t lb, array, down, act, up, pool; /* cycles a frame; pool 0 without a pool */
@@ -62,9 +63,7 @@ static void check_design(const char *fold, const char *want_layer, const char *w
     device dv;
     design ds;
     tf_err e;
-    if (net_load_named(&n, "ultranet", &e) || device_load_named(&dv, "ultra96v2", &e) ||
-        design_load_fold(&ds, &n, &dv, fold, &e))
-        fail_msg("%s: %s", fold, e.msg);
+    LOAD_ULTRANET_FOLD(&n, &dv, &ds, fold);
     perf an, cy;
     if (analytic_dataflow(&n, &ds, &an, &e) || cycle_simulate(&n, &ds, NULL, &cy, NULL, &e))
         fail_msg("%s: %s", fold, e.msg);
@@ -154,9 +153,7 @@ static void test_other_targets_unchanged(void **state)
     device dv;
     design ds;
     tf_err e;
-    if (net_load_named(&n, "ultranet", &e) || device_load_named(&dv, "ultra96v2", &e) ||
-        design_load_fold(&ds, &n, &dv, "gen_ultra_net_mixed_dp", &e))
-        fail_msg("%s", e.msg);
+    LOAD_ULTRANET_FOLD(&n, &dv, &ds, "gen_ultra_net_mixed_dp");
     int c2 = net_find(&n, "conv2"), p0 = net_find(&n, "pool0");
     gen_stages s;
     assert_true(gen_stages_of(&n, &ds, c2, &s));

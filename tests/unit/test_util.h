@@ -62,4 +62,14 @@ static inline int64_t db_int(const char *db, const char *sql, int64_t arg)
         return 0;                                                                            \
     }
 
+/* Loads UltraNet, the Ultra96-V2 and a named fold into n, dv, ds (cmocka and the net, device and
+ * design headers included where it is used); fails the test naming the fold. */
+#define LOAD_ULTRANET_FOLD(n, dv, ds, fold)                                                          \
+    do {                                                                                             \
+        tf_err le_;                                                                                  \
+        if (net_load_named(n, "ultranet", &le_) || device_load_named(dv, "ultra96v2", &le_) ||       \
+            design_load_fold(ds, n, dv, fold, &le_))                                                 \
+            fail_msg("%s: %s", fold, le_.msg);                                                       \
+    } while (0)
+
 #endif
