@@ -51,6 +51,40 @@ static int stream_lanes_of(const net *n, const design *ds, int i)
     return i < 0 ? n->in_c : ds->fold[i].pe;
 }
 
+/* The arithmetic and buffers of the element-wise and routing layers, per stream lane: an
+ * activation is a ROM over the input codes (2^abits entries of the output width), BN and mul
+ * a multiply (one DSP: both operands are at most 8-bit codes times a 16-bit constant) plus
+ * BN's per-channel scale/shift or mul's per-channel factor (squeeze-excite) buffer; a shuffle
+ * reorders one pixel's channels through a double-buffered pixel store; a slice only drops
+ * channels from the stream. */
+static void elementwise_units(const net *n, const design *ds, const device *dv, int i, layer_res *lr)
+{
+    const layer *l = &n->layers[i];
+    int lanes = stream_lanes_of(n, ds, i), obits = net_out_bits(n, i);
+    if (obits > 16)
+        obits = 16;
+    uint64_t per_lane = (uint64_t)((l->cin + lanes - 1) / lanes);
+    switch (l->op) {
+    case OP_ACT:
+        add_memory(lr, dv, obits * lanes, (uint64_t)1 << l->abits, 1);
+        break;
+    case OP_BN:
+        lr->dsp += lanes;
+        add_memory(lr, dv, 32 * lanes, per_lane, 1); /* 16-bit scale and shift per channel */
+        break;
+    case OP_MUL:
+        lr->dsp += lanes;
+        if (l->inputs[1] >= 0 && n->layers[l->inputs[1]].hout == 1 && n->layers[l->inputs[1]].wout == 1)
+            add_memory(lr, dv, obits * lanes, per_lane, 2); /* this frame's factors and the next's */
+        break;
+    case OP_SHUFFLE:
+        add_memory(lr, dv, obits * lanes, per_lane, 2);
+        break;
+    default:
+        break;
+    }
+}
+
 static const resource_fit *fit_or_default(const resource_fit *fit, tf_err *e)
 {
     return fit ? fit : resource_fit_default(e);
@@ -183,6 +217,7 @@ int resources_layer(const net *n, const design *ds, const device *dv, const reso
         add_memory(lr, dv, obits * lanes, (uint64_t)(l->k - 1) * (uint64_t)l->win *
                    (uint64_t)((l->cin + lanes - 1) / lanes), 1);
     }
+    elementwise_units(n, ds, dv, i, lr);
     return 0; /* no FIFO of its own: the next RTL unit's input FIFO is in its feature buffer */
 }
 
@@ -260,6 +295,18 @@ int resources_engine(const net *n, const design *ds, const device *dv, const res
     x.x[RF_MUX_BITS] = (double)feat_width;
     x.x[RF_MEM_MUX_BITS] = (double)g->n_vector * filt_width * (double)(filt_words > 512 ? filt_words / 512 : 0) +
                            (double)feat_width * (double)(feat_words > 512 ? feat_words / 512 : 0);
+    /* The writer's element-wise stages, per output lane, when the net has them: an activation
+     * ROM per kind over 8-bit codes, one more multiply for BN / the squeeze-excite factor. */
+    bool act[ACT__COUNT] = {false}, mul = false;
+    for (int i = 0; i < n->n_layers; i++) {
+        act[n->layers[i].act] |= n->layers[i].op == OP_ACT;
+        mul |= n->layers[i].op == OP_MUL || n->layers[i].op == OP_BN;
+    }
+    for (int a = ACT_NONE + 1; a < ACT__COUNT; a++)
+        if (act[a])
+            r->bram18 += ram_blocks(dv->mem_type, 8 * g->n_vector * wvec, 256);
+    if (mul)
+        r->dsp += g->n_vector * wvec;
     long lut, ff;
     resource_fit_apply(fit, rtl_family(dv), &x, &lut, &ff);
     r->lut += lut;

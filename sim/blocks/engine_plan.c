@@ -66,9 +66,13 @@ static int conv_geom(const net *n, const engine_params *g, int i, engine_layer_g
         return tf_errf(e, "layer %s: conv stride %d; the engine runs stride 1 and 2 only (TF2's sequencer steps rows by "
                           "the stride and pool_tail drops odd columns); only a 7x7/2 first layer is rewritten",
                        l->name, l->stride);
-    if (l->groups > 1 && !layer_is_depthwise(l) && (l->cout / l->groups) % g->n_vector)
-        return tf_errf(e, "layer %s: %d groups of %d filters do not align with N_VECTOR %d (a PE group must "
-                          "stay inside one conv group)", l->name, l->groups, l->cout / l->groups, g->n_vector);
+    int opg = l->cout / l->groups;
+    /* A PE group must stay inside one conv group (the array broadcasts one input to its PEs): a
+     * grouped conv whose groups do not fill N_VECTOR (resnext, regnet) runs each group's filters
+     * padded to whole PE groups, the extra PEs idle (an extension, like depthwise: TF2 has no
+     * groups). */
+    if (l->groups > 1 && !layer_is_depthwise(l) && opg % g->n_vector)
+        lg->n = l->groups * (int)cdiv((uint64_t)opg, (uint64_t)g->n_vector) * g->n_vector;
     lg->c = layer_cin_per_group(l);
     lg->h = l->hin;
     lg->w = l->win;
@@ -105,7 +109,7 @@ int engine_plan_build(const net *n, const engine_params *g, engine_plan *pl, tf_
             if (conv_geom(n, g, i, lg, e))
                 goto fail;
             pl->role[i] = ENG_CONV;
-            n_slots += (long)cdiv((uint64_t)l->cout, (uint64_t)g->n_vector);
+            n_slots += (long)cdiv((uint64_t)lg->n, (uint64_t)g->n_vector);
             if (first < 0)
                 first = i;
             break;
@@ -116,9 +120,8 @@ int engine_plan_build(const net *n, const engine_params *g, engine_plan *pl, tf_
                 pl->role[i] = ENG_FREE;
                 break;
             }
-            if (l->op == OP_AVGPOOL)
-                return engine_plan_free(pl), tf_errf(e, "layer %s: %dx%d average pool; the engine pools max only "
-                                                        "(average only as a global pool, full_size_pool)", l->name, l->k, l->k);
+            /* TF2 pools max only; an average pool (inception, densenet) is our extension: the same
+             * pool unit summing instead of comparing, the divide by k*k a constant multiply. */
             if (l->k > 3 || l->stride > 2)
                 return engine_plan_free(pl), tf_errf(e, "layer %s: %dx%d/%d max pool; the engine's pool unit takes "
                                                         "windows up to 3 (POOL_WINDOW_MAX) and stride 1 or 2",
@@ -143,6 +146,14 @@ int engine_plan_build(const net *n, const engine_params *g, engine_plan *pl, tf_
         }
         case OP_GAP:
         case OP_ADD:
+        /* Done by the feature writer on the way out, pipelined with the array: a LUT activation,
+         * a per-channel scale (BN, the squeeze-excite factor, read like an add's operand), and
+         * channel routing by write address (slice, shuffle). */
+        case OP_ACT:
+        case OP_BN:
+        case OP_MUL:
+        case OP_SLICE:
+        case OP_SHUFFLE:
             pl->role[i] = ENG_FREE;
             break;
         case OP_CONCAT:

@@ -12,6 +12,12 @@ void feature_loader_init(feature_loader *f, int n_in, fifo *const *in, uint64_t 
     f->cap = cap < 1 ? 1 : cap;
 }
 
+void feature_loader_side_input(feature_loader *f, int i, uint64_t frame_px)
+{
+    f->side[i] = true;
+    f->frame_px = frame_px < 1 ? 1 : frame_px;
+}
+
 bool feature_loader_step(feature_loader *f, uint64_t now)
 {
     bool moved = false;
@@ -19,6 +25,10 @@ bool feature_loader_step(feature_loader *f, uint64_t now)
         /* pixels already released (never needed, e.g. rows a stride skips) pass through */
         uint64_t room = f->freed >= f->loaded[i] ? f->cap + (f->freed - f->loaded[i])
                                                   : f->cap - (f->loaded[i] - f->freed);
+        if (f->side[i]) {
+            uint64_t upto = f->freed / f->frame_px + 2;
+            room = upto > f->loaded[i] ? upto - f->loaded[i] : 0;
+        }
         if (room == 0 || !fifo_valid(f->in[i]))
             continue;
         uint64_t n = fifo_pop(f->in[i], room, now);
@@ -39,7 +49,7 @@ void feature_loader_stats(const feature_loader *f, block_stats *s)
 bool feature_loader_has(const feature_loader *f, uint64_t abs_need)
 {
     for (int i = 0; i < f->n_in; i++)
-        if (f->loaded[i] < abs_need)
+        if (f->loaded[i] < (f->side[i] ? (abs_need + f->frame_px - 1) / f->frame_px : abs_need))
             return false;
     return true;
 }

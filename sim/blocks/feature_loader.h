@@ -26,9 +26,14 @@ typedef struct feature_loader {
     uint64_t loaded[LAYER_MAX_INPUTS];   /* pixels taken in, cumulative */
     uint64_t freed;                      /* pixels released, cumulative */
     uint64_t tokens_in;
+    uint64_t frame_px;                   /* pixels of a frame on input 0 (for side inputs) */
+    bool side[LAYER_MAX_INPUTS];         /* one pixel per frame (a mul's per-channel factor) */
 } feature_loader;
 
 void feature_loader_init(feature_loader *f, int n_in, fifo *const *in, uint64_t cap);
+/* Input i brings one pixel per frame of `frame_px` pixels on input 0 (squeeze-excite's
+ * factor): a frame's pixels need that frame's one, and it holds this frame's and the next's. */
+void feature_loader_side_input(feature_loader *f, int i, uint64_t frame_px);
 /* Takes what fits from the input FIFOs at cycle now; true if anything moved. */
 bool feature_loader_step(feature_loader *f, uint64_t now);
 /* True when `abs_need` pixels (cumulative) are loaded on every input. */

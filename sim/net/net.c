@@ -1,6 +1,7 @@
 /* net.c: net IR helpers — names, bit vectors, cloning (loading is in net_load.c). */
 #include "net.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,31 @@
 static const char *const OP_NAMES[OP__COUNT] = {
     [OP_CONV] = "conv", [OP_FC] = "fc", [OP_MAXPOOL] = "maxpool", [OP_AVGPOOL] = "avgpool",
     [OP_GAP] = "gap", [OP_REORG] = "reorg", [OP_CONCAT] = "concat", [OP_ADD] = "add",
+    [OP_ACT] = "act", [OP_MUL] = "mul", [OP_BN] = "bn", [OP_SLICE] = "slice", [OP_SHUFFLE] = "shuffle",
 };
+
+static const char *const ACT_NAMES[ACT__COUNT] = {
+    [ACT_NONE] = "none", [ACT_SIGMOID] = "sigmoid", [ACT_HSIGMOID] = "hsigmoid", [ACT_HSWISH] = "hswish",
+    [ACT_SILU] = "silu",
+};
+
+const char *act_name(act_kind a)
+{
+    return (a >= 0 && a < ACT__COUNT) ? ACT_NAMES[a] : "?";
+}
+
+double act_eval(act_kind a, double x)
+{
+    double hs = x / 6.0 + 0.5;
+    hs = hs < 0 ? 0 : hs > 1 ? 1 : hs;
+    switch (a) {
+    case ACT_SIGMOID: return 1.0 / (1.0 + exp(-x));
+    case ACT_HSIGMOID: return hs;
+    case ACT_HSWISH: return x * hs;
+    case ACT_SILU: return x / (1.0 + exp(-x));
+    default: return x;
+    }
+}
 
 const char *op_name(op_kind op)
 {
@@ -20,6 +45,20 @@ int layer_cin_per_group(const layer *l)
     if (l->op == OP_FC)
         return l->cin * l->hin * l->win;
     return l->cin / (l->groups > 0 ? l->groups : 1);
+}
+
+int layer_weight_shape(const layer *l, int shape[4])
+{
+    shape[0] = l->cout;
+    if (l->op == OP_BN)
+        return 1;
+    if (l->op == OP_FC) {
+        shape[1] = l->cin * l->hin * l->win;
+        return 2;
+    }
+    shape[1] = layer_cin_per_group(l);
+    shape[2] = shape[3] = l->k;
+    return 4;
 }
 
 void net_free(net *n)

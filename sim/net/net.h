@@ -13,7 +13,7 @@
 #include "error.h"
 
 #define NET_NAME_MAX 64
-#define LAYER_MAX_INPUTS 8
+#define LAYER_MAX_INPUTS 64 /* densenet concats up to 49 maps */
 #define NET_MAX_LAYERS 1024
 
 typedef enum op_kind {
@@ -25,8 +25,22 @@ typedef enum op_kind {
     OP_REORG,     /* space-to-depth by `stride` (YOLO reorg) */
     OP_CONCAT,    /* channel concat of its inputs */
     OP_ADD,       /* element-wise add of its inputs (residual) */
+    OP_ACT,       /* element-wise activation `act` (a LUT unit: sigmoid, hard-sigmoid, hard-swish, SiLU) */
+    OP_MUL,       /* element-wise multiply of input 0 by input 1 (same shape, or C x 1 x 1 per channel) */
+    OP_BN,        /* stand-alone batch norm: per-channel scale and shift (weights: scale, bias: shift) */
+    OP_SLICE,     /* channels [offset, offset + cout) of its input (routing, no arithmetic) */
+    OP_SHUFFLE,   /* channel shuffle: out channel j*groups+g = in channel g*(C/groups)+j (PyTorch's) */
     OP__COUNT
 } op_kind;
+
+typedef enum act_kind {
+    ACT_NONE,
+    ACT_SIGMOID,  /* 1 / (1 + e^-x) */
+    ACT_HSIGMOID, /* clip(x / 6 + 1/2, 0, 1) (ONNX HardSigmoid alpha 1/6, beta 1/2) */
+    ACT_HSWISH,   /* x * hsigmoid(x) */
+    ACT_SILU,     /* x * sigmoid(x) */
+    ACT__COUNT
+} act_kind;
 
 typedef struct layer {
     char name[NET_NAME_MAX];
@@ -36,7 +50,9 @@ typedef struct layer {
 
     int cin, hin, win;            /* input shape (concat: sum of inputs' channels) */
     int cout, hout, wout;         /* output shape */
-    int k, stride, pad, groups;   /* conv: kernel; pools: window; reorg: stride */
+    int k, stride, pad, groups;   /* conv: kernel; pools: window; reorg: stride; shuffle: groups */
+    act_kind act;                 /* OP_ACT: the function */
+    int offset;                   /* OP_SLICE: first input channel */
 
     int wbits;                    /* weight bits (compute layers) */
     int abits;                    /* bits of this layer's input activations */
@@ -59,14 +75,24 @@ typedef struct net {
 } net;
 
 const char *op_name(op_kind op);
+const char *act_name(act_kind a);
+/* Value of activation a at x (float reference; the LUT units tabulate it). */
+double act_eval(act_kind a, double x);
 /* conv or fc: the layers that carry weights and get a (SIMD, PE) folding. */
 static inline bool layer_is_compute(const layer *l) { return l->op == OP_CONV || l->op == OP_FC; }
 static inline bool layer_is_depthwise(const layer *l)
 {
     return l->op == OP_CONV && l->groups > 1 && l->groups == l->cin && l->cout == l->cin;
 }
+/* Layers with float parameters (<name>_w.npy, <name>_b.npy): conv, fc and a stand-alone BN. */
+static inline bool layer_has_params(const layer *l) { return layer_is_compute(l) || l->op == OP_BN; }
+/* Shape of its weight array (fc [cout, cin*h*w], conv [cout, cin/g, k, k], bn scale [c]); returns the rank. */
+int layer_weight_shape(const layer *l, int shape[4]);
 /* Input channels seen by one output channel (cin / groups; fc: flattened input). */
 int layer_cin_per_group(const layer *l);
+
+/* Output size of a KxK/s window over `in` with pad p (ceil_mode: Caffe's rounding up). */
+int net_window_out(int in, int k, int s, int p, bool ceil_mode);
 
 /* Loads a net from a JSON file (see configs/nets/README.md for the format). */
 int net_load(net *n, const char *path, tf_err *e);

@@ -14,7 +14,8 @@ static const char *const INPUT_KEYS[] = {"c", "h", "w", "bits", "name", NULL};
 static const char *const DEFAULT_KEYS[] = {"wbits", "abits", NULL};
 static const char *const LAYER_KEYS[] = {"name", "op", "inputs", "cout", "k", "stride", "pad",
                                          "groups", "depthwise", "wbits", "abits", "bits_fixed",
-                                         "bn", "relu", "bias", "pow2", "ceil_mode", "comment", NULL};
+                                         "bn", "relu", "bias", "pow2", "ceil_mode", "comment", "act", "offset",
+                                         NULL};
 
 #define DIM_MAX 65536  /* sane upper bound for any channel count or spatial size */
 
@@ -91,7 +92,7 @@ static void input_shape(const net *n, int src, int *c, int *h, int *w)
     }
 }
 
-static int window_out(int in, int k, int s, int p, bool ceil_mode)
+int net_window_out(int in, int k, int s, int p, bool ceil_mode)
 {
     int span = in + 2 * p - k;
     if (span < 0)
@@ -112,9 +113,11 @@ static int infer_shape(const json_doc *d, net *n, int idx, const char *lp, bool 
     l->hin = h0;
     l->win = w0;
     char path[300];
-    if (l->op != OP_CONCAT && l->op != OP_ADD && l->n_inputs != 1) {
+    int want_in = l->op == OP_MUL ? 2 : 1;
+    if (l->op != OP_CONCAT && l->op != OP_ADD && l->n_inputs != want_in) {
         snprintf(path, sizeof path, "%s.inputs", lp);
-        return json_doc_err(d, e, path, "%s takes exactly 1 input (got %d)", op_name(l->op), l->n_inputs);
+        return json_doc_err(d, e, path, "%s takes exactly %d input%s (got %d)", op_name(l->op), want_in,
+                            want_in > 1 ? "s" : "", l->n_inputs);
     }
     switch (l->op) {
     case OP_CONV:
@@ -135,8 +138,8 @@ static int infer_shape(const json_doc *d, net *n, int idx, const char *lp, bool 
         }
         if (l->op != OP_CONV)
             l->cout = c0;
-        l->hout = window_out(h0, l->k, l->stride, l->pad, ceil_mode);
-        l->wout = window_out(w0, l->k, l->stride, l->pad, ceil_mode);
+        l->hout = net_window_out(h0, l->k, l->stride, l->pad, ceil_mode);
+        l->wout = net_window_out(w0, l->k, l->stride, l->pad, ceil_mode);
         break;
     case OP_FC:
         l->hout = l->wout = 1;
@@ -175,6 +178,52 @@ static int infer_shape(const json_doc *d, net *n, int idx, const char *lp, bool 
         l->wout = w0;
         break;
     }
+    case OP_ACT:
+    case OP_BN:
+    case OP_MUL:
+        if (l->op == OP_MUL) { /* either order; the per-channel factor goes second */
+            int c, h, w;
+            input_shape(n, l->inputs[1], &c, &h, &w);
+            if (h0 == 1 && w0 == 1 && (h != 1 || w != 1)) {
+                int t = l->inputs[0];
+                l->inputs[0] = l->inputs[1];
+                l->inputs[1] = t;
+                input_shape(n, l->inputs[0], &c0, &h0, &w0);
+                l->cin = c0, l->hin = h0, l->win = w0;
+            }
+        }
+        l->cout = c0;
+        l->hout = h0;
+        l->wout = w0;
+        if (l->op == OP_MUL) { /* input 1: the same shape, or one value per channel (squeeze-excite) */
+            int c, h, w;
+            input_shape(n, l->inputs[1], &c, &h, &w);
+            if (c != c0 || !((h == h0 && w == w0) || (h == 1 && w == 1))) {
+                snprintf(path, sizeof path, "%s.inputs", lp);
+                return json_doc_err(d, e, path, "input 1 is %dx%dx%d; mul needs %dx%dx%d or %dx1x1", c, h, w, c0, h0,
+                                    w0, c0);
+            }
+        }
+        break;
+    case OP_SLICE:
+        if (l->offset + l->cout > c0) {
+            snprintf(path, sizeof path, "%s.offset", lp);
+            return json_doc_err(d, e, path, "channels %d..%d are outside the input's %d", l->offset,
+                                l->offset + l->cout - 1, c0);
+        }
+        l->hout = h0;
+        l->wout = w0;
+        break;
+    case OP_SHUFFLE:
+        if (l->groups < 2 || c0 % l->groups) {
+            snprintf(path, sizeof path, "%s.groups", lp);
+            return json_doc_err(d, e, path, "groups %d must be at least 2 and divide the input's %d channels",
+                                l->groups, c0);
+        }
+        l->cout = c0;
+        l->hout = h0;
+        l->wout = w0;
+        break;
     default:
         break;
     }
@@ -212,24 +261,27 @@ static int parse_layer(const json_doc *d, net *n, json_t *jl, int idx, long dw, 
     if (parse_op(opname, &l->op)) {
         char p[80];
         snprintf(p, sizeof p, "%s.op", lp);
-        return json_doc_err(d, e, p, "unknown op '%s' (allowed: conv, fc, maxpool, avgpool, gap, reorg, concat, add)", opname);
+        return json_doc_err(d, e, p, "unknown op '%s' (allowed: conv, fc, maxpool, avgpool, gap, reorg, concat, add, act, mul, "
+                            "bn, slice, shuffle)", opname);
     }
     if (parse_inputs(d, n, jl, lp, idx, e))
         return -1;
-    long cout = 0, k = 1, stride = 1, pad = 0, groups = 1, wb, ab;
+    long cout = 0, k = 1, stride = 1, pad = 0, groups = 1, wb, ab, offset = 0;
     bool depthwise = false, ceil_mode = false;
     bool compute = l->op == OP_CONV || l->op == OP_FC;
     bool windowed = l->op == OP_CONV || l->op == OP_MAXPOOL || l->op == OP_AVGPOOL;
     int cin0 = l->inputs[0] < 0 ? n->in_c : n->layers[l->inputs[0]].cout;
     if (json_get_bool(d, jl, lp, "depthwise", false, &depthwise, e))
         return -1;
-    if (json_get_int(d, jl, lp, "cout", 1, DIM_MAX, depthwise ? cin0 : 0, compute && !depthwise, &cout, e) ||
+    bool slice = l->op == OP_SLICE;
+    if (json_get_int(d, jl, lp, "cout", 1, DIM_MAX, depthwise ? cin0 : 0, (compute && !depthwise) || slice, &cout, e) ||
+        json_get_int(d, jl, lp, "offset", 0, DIM_MAX, 0, slice, &offset, e) ||
         json_get_int(d, jl, lp, "k", 1, 15, 1, windowed && l->op != OP_CONV, &k, e) ||
         /* Pools default to non-overlapping windows, reorg to 2x2; nothing else strides. */
         json_get_int(d, jl, lp, "stride", 1, 16, l->op == OP_REORG ? 2 : (windowed && l->op != OP_CONV ? k : 1),
                      false, &stride, e) ||
         json_get_int(d, jl, lp, "pad", 0, 14, 0, false, &pad, e) ||
-        json_get_int(d, jl, lp, "groups", 1, DIM_MAX, depthwise ? cin0 : 1, false, &groups, e) ||
+        json_get_int(d, jl, lp, "groups", 1, DIM_MAX, depthwise ? cin0 : 1, l->op == OP_SHUFFLE, &groups, e) ||
         json_get_int(d, jl, lp, "wbits", 1, 8, dw, false, &wb, e) ||
         json_get_int(d, jl, lp, "abits", 1, 8, da, false, &ab, e) ||
         json_get_bool(d, jl, lp, "bits_fixed", false, &l->bits_fixed, e) ||
@@ -244,6 +296,21 @@ static int parse_layer(const json_doc *d, net *n, json_t *jl, int idx, long dw, 
         snprintf(p, sizeof p, "%s.k", lp);
         return json_doc_err(d, e, p, "missing required field (conv kernel size, 1..15)");
     }
+    if (l->op == OP_ACT) {
+        char an[32];
+        char p[80];
+        snprintf(p, sizeof p, "%s.act", lp);
+        if (json_get_str(d, jl, lp, "act", NULL, true, an, sizeof an, e))
+            return -1;
+        for (int a = ACT_NONE + 1; a < ACT__COUNT; a++)
+            if (strcmp(an, act_name((act_kind)a)) == 0)
+                l->act = (act_kind)a;
+        if (l->act == ACT_NONE)
+            return json_doc_err(d, e, p, "unknown activation '%s' (allowed: sigmoid, hsigmoid, hswish, silu)", an);
+    }
+    if (l->op == OP_BN) /* its shift is the bias */
+        l->bias = true;
+    l->offset = (int)offset;
     l->cout = (int)cout;
     l->k = (int)k;
     l->stride = (int)stride;

@@ -49,20 +49,10 @@ int float_weights_load_npy(float_weights *fw, const net *n, const char *dir, tf_
     snprintf(fw->dir, sizeof fw->dir, "%s", dir);
     for (int i = 0; i < n->n_layers; i++) {
         const layer *l = &n->layers[i];
-        if (!layer_is_compute(l))
+        if (!layer_has_params(l))
             continue;
         char path[1024];
-        int shape[4], nd;
-        if (l->op == OP_FC) {
-            nd = 2;
-            shape[0] = l->cout;
-            shape[1] = l->cin * l->hin * l->win;
-        } else {
-            nd = 4;
-            shape[0] = l->cout;
-            shape[1] = layer_cin_per_group(l);
-            shape[2] = shape[3] = l->k;
-        }
+        int shape[4], nd = layer_weight_shape(l, shape);
         snprintf(path, sizeof path, "%s/%s_w.npy", dir, l->name);
         if (npy_load_f32(path, nd, shape, &fw->l[i].w, NULL, NULL, e))
             goto fail;
@@ -250,6 +240,42 @@ int float_layer_forward(const net *n, const float_weights *fw, int i, const ften
             for (size_t m = 0; m < ftensor_size(out); m++)
                 out->d[m] += ins[k]->d[m];
         break;
+    case OP_ACT:
+    case OP_BN:
+    case OP_MUL: {
+        if (l->op == OP_BN && (!fw || i >= fw->n_layers || !fw->l[i].w || !fw->l[i].b))
+            return tf_errf(e, "%s: no float weights loaded (scale and shift)", l->name);
+        if (ftensor_alloc(out, in->c, in->h, in->w, e))
+            return -1;
+        size_t hw = (size_t)in->h * in->w;
+        const ftensor *m = l->op == OP_MUL ? ins[1] : NULL;
+        size_t mhw = m ? (size_t)m->h * m->w : 0; /* 1: one factor per channel */
+        for (int c = 0; c < in->c; c++)
+            for (size_t k = 0; k < hw; k++) {
+                size_t at = (size_t)c * hw + k;
+                float x = in->d[at];
+                if (l->op == OP_ACT)
+                    x = (float)act_eval(l->act, x);
+                else if (l->op == OP_BN)
+                    x = x * fw->l[i].w[c] + fw->l[i].b[c];
+                else
+                    x *= m->d[(size_t)c * mhw + (mhw == 1 ? 0 : k)];
+                out->d[at] = x;
+            }
+        break;
+    }
+    case OP_SLICE:
+    case OP_SHUFFLE: {
+        if (ftensor_alloc(out, l->cout, in->h, in->w, e))
+            return -1;
+        size_t hw = (size_t)in->h * in->w;
+        int per = l->op == OP_SHUFFLE ? in->c / l->groups : 0;
+        for (int c = 0; c < l->cout; c++) {
+            int src = l->op == OP_SLICE ? l->offset + c : (c % l->groups) * per + c / l->groups;
+            memcpy(out->d + (size_t)c * hw, in->d + (size_t)src * hw, hw * sizeof *out->d);
+        }
+        break;
+    }
     default:
         return tf_errf(e, "%s: op %s not supported by the float reference", l->name, op_name(l->op));
     }

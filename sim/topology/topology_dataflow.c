@@ -294,7 +294,7 @@ static int build(df_sim *S, tf_err *e)
             int ch = p < 0 ? n->in_c : n->layers[p].cout;
             int lanes = p < 0 ? n->in_c : stream_lanes(n, ds, p);
             uint64_t cap = cdiv((uint64_t)ds->fifo_depth * (uint64_t)lanes, (uint64_t)ch);
-            if (l->op == OP_CONCAT || l->op == OP_ADD) {
+            if (l->n_inputs > 1) { /* a join (concat, add, mul): skip buffers of a whole frame */
                 uint64_t frame = p < 0 ? (uint64_t)n->in_h * (uint64_t)n->in_w
                                        : (uint64_t)n->layers[p].hout * (uint64_t)n->layers[p].wout;
                 if (cap < frame)
@@ -319,6 +319,9 @@ static int build(df_sim *S, tf_err *e)
             k = s = l->stride;
         }
         feature_loader_init(&u->fl, l->n_inputs, ins, linebuf_pixels(l, k, s, pad, u->sc.p.grain));
+        if (l->op == OP_MUL && l->inputs[1] >= 0 && n->layers[l->inputs[1]].hout * n->layers[l->inputs[1]].wout == 1 &&
+            l->hin * l->win > 1)
+            feature_loader_side_input(&u->fl, 1, (uint64_t)l->hin * (uint64_t)l->win);
     }
     for (int ui = 0; ui < nu; ui++) {
         df_unit *u = &S->u[ui];

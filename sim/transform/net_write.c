@@ -112,6 +112,16 @@ static json_t *layer_json(const net *n, int i, int dw, int da, const net_text *t
         if (l->stride != 2)
             json_object_set_new(o, "stride", json_integer(l->stride));
         break;
+    case OP_ACT:
+        json_object_set_new(o, "act", json_string(act_name(l->act)));
+        break;
+    case OP_SLICE:
+        json_object_set_new(o, "offset", json_integer(l->offset));
+        json_object_set_new(o, "cout", json_integer(l->cout));
+        break;
+    case OP_SHUFFLE:
+        json_object_set_new(o, "groups", json_integer(l->groups));
+        break;
     default:
         break;
     }
@@ -276,21 +286,11 @@ int out_stage_float_weights(out_stage *s, const net *n, const float_weights *fw,
 {
     for (int i = 0; i < n->n_layers; i++) {
         const layer *l = &n->layers[i];
-        if (!layer_is_compute(l))
+        if (!layer_has_params(l))
             continue;
         if (i >= fw->n_layers || !fw->l[i].w || (l->bias && !fw->l[i].b))
             return tf_errf(e, "%s: no float weights to write", l->name);
-        int shape[4], nd;
-        if (l->op == OP_FC) {
-            nd = 2;
-            shape[0] = l->cout;
-            shape[1] = l->cin * l->hin * l->win;
-        } else {
-            nd = 4;
-            shape[0] = l->cout;
-            shape[1] = layer_cin_per_group(l);
-            shape[2] = shape[3] = l->k;
-        }
+        int shape[4], nd = layer_weight_shape(l, shape);
         char dst[1100], tmp[1200];
         snprintf(dst, sizeof dst, "%s/%s_w.npy", dir, l->name);
         if (out_stage_add(s, dst, tmp, sizeof tmp, e) || npy_save_f32(tmp, nd, shape, fw->l[i].w, e))

@@ -28,6 +28,9 @@ typedef struct val {
     int layer;
     int alias_of; /* index of the value this one renames, or -1 */
     bool flat;    /* flattened (by Flatten/Reshape): only an fc may consume it */
+    int pad;      /* zero padding of a Pad node, for the Conv/AveragePool that takes it */
+    int groups;   /* channels viewed as [groups, C/groups] by a 5-D Reshape (channel shuffle, step 1) */
+    bool swapped; /* ... and transposed to [C/groups, groups] (step 2; a 4-D Reshape ends it) */
 } val;
 
 typedef struct ilayer {
@@ -36,6 +39,7 @@ typedef struct ilayer {
     int wdim[4], wnd;
     const char *node, *optype;
     bool ceil_mode;
+    int oc, oh, ow; /* output shape, once known (Shape nodes and channel slices need it) */
     char comment[200];
 } ilayer;
 
@@ -62,6 +66,8 @@ typedef struct ctx {
     const char **use; /* sorted consumer names (build_uses) */
     size_t n_use;
     bool dropped_softmax;
+    Tensor **owned; /* constants computed here (Shape, folded integer arithmetic) */
+    int n_owned, cap_owned;
     char label[96];
     tf_err *e;
 } ctx;
@@ -425,6 +431,201 @@ static int input_const(ctx *c, const Node *nd, size_t idx, size_t j, const Tenso
     return 0;
 }
 
+/* ---- shapes and folded constants ---- */
+
+/* Output shape of value vi: the graph input, or its layer's (computed once, in order). */
+static void val_shape(ctx *c, int vi, int *oc, int *oh, int *ow);
+
+static void layer_shape(ctx *c, int li, int *oc, int *oh, int *ow)
+{
+    if (li < 0) {
+        *oc = c->in_c, *oh = c->in_h, *ow = c->in_w;
+        return;
+    }
+    ilayer *L = &c->ls[li];
+    if (L->oc > 0) {
+        *oc = L->oc, *oh = L->oh, *ow = L->ow;
+        return;
+    }
+    const layer *l = &L->l;
+    int ic = 0, ih = 0, iw = 0;
+    if (l->n_inputs > 0)
+        layer_shape(c, l->inputs[0], &ic, &ih, &iw);
+    int C = ic, H = ih, W = iw;
+    switch (l->op) {
+    case OP_CONV:
+    case OP_MAXPOOL:
+    case OP_AVGPOOL:
+        C = l->op == OP_CONV ? l->cout : ic;
+        H = net_window_out(ih, l->k, l->stride, l->pad, L->ceil_mode);
+        W = net_window_out(iw, l->k, l->stride, l->pad, L->ceil_mode);
+        break;
+    case OP_FC:
+        C = l->cout, H = W = 1;
+        break;
+    case OP_GAP:
+        H = W = 1;
+        break;
+    case OP_REORG:
+        C = ic * l->stride * l->stride, H = ih / l->stride, W = iw / l->stride;
+        break;
+    case OP_CONCAT:
+        for (int k = 1; k < l->n_inputs; k++) {
+            int c2, h2, w2;
+            layer_shape(c, l->inputs[k], &c2, &h2, &w2);
+            C += c2;
+        }
+        break;
+    case OP_MUL:
+        if (H == 1 && W == 1 && l->n_inputs > 1)
+            layer_shape(c, l->inputs[1], &C, &H, &W);
+        break;
+    case OP_SLICE:
+        C = l->cout;
+        break;
+    default:
+        break;
+    }
+    L->oc = *oc = C, L->oh = *oh = H, L->ow = *ow = W;
+}
+
+static void val_shape(ctx *c, int vi, int *oc, int *oh, int *ow)
+{
+    layer_shape(c, c->v[vi].layer, oc, oh, ow);
+}
+
+/* Adds an int64 constant computed here (owned by the context). */
+static int add_const_i64(ctx *c, const char *name, const int64_t *v, size_t n, bool scalar)
+{
+    if (c->n_owned == c->cap_owned) {
+        int nc = c->cap_owned ? c->cap_owned * 2 : 32;
+        Tensor **a = realloc(c->owned, sizeof *a * (size_t)nc);
+        if (!a)
+            return tf_errf(c->e, "out of memory");
+        c->owned = a;
+        c->cap_owned = nc;
+    }
+    Tensor *t = calloc(1, sizeof *t);
+    int64_t *d = t ? malloc(sizeof *d * (n ? n : 1)) : NULL, *dims = d ? malloc(sizeof *dims) : NULL;
+    if (!t || !d || !dims) {
+        free(t), free(d), free(dims);
+        return tf_errf(c->e, "out of memory");
+    }
+    tf2onnx__tensor__init(t);
+    memcpy(d, v, sizeof *d * n);
+    dims[0] = (int64_t)n;
+    t->n_dims = scalar ? 0 : 1;
+    t->dims = dims;
+    t->has_data_type = 1;
+    t->data_type = TF2ONNX__TENSOR__DATA_TYPE__INT64;
+    t->n_int64_data = n;
+    t->int64_data = d;
+    c->owned[c->n_owned++] = t;
+    if (find_val(c, name) >= 0 || find_const(c, name))
+        return tf_errf(c->e, "%s: tensor '%s' is defined twice", c->what, name);
+    return add_const(c, name, t);
+}
+
+/* Shape of a feature map: [1, C, H, W] ([1, C*H*W] once flattened). */
+static int do_shape(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    int vi, C, H, W;
+    if (input_val(c, nd, idx, 0, &vi))
+        return -1;
+    val_shape(c, vi, &C, &H, &W);
+    int64_t v[4] = {1, C, H, W};
+    if (c->v[vi].flat)
+        v[1] = (int64_t)C * H * W;
+    return add_const_i64(c, nd->output[0], v, c->v[vi].flat ? 2 : 4, false);
+}
+
+static bool all_const(const ctx *c, const Node *nd)
+{
+    for (size_t j = 0; j < nd->n_input; j++)
+        if (nd->input[j] && nd->input[j][0] && !find_const(c, nd->input[j]))
+            return false;
+    return nd->n_input > 0;
+}
+
+/* Integer arithmetic on constants (the size computations PyTorch writes around a view or
+ * chunk: Shape -> Gather -> Add/Div/Mul -> Slice ends): folded to a constant here. */
+static int do_fold(ctx *c, const Node *nd, size_t idx, const char *op)
+{
+    int64_t *a = NULL, *b = NULL, out[64];
+    size_t na = 0, nb = 0, no = 0;
+    const Tensor *ta, *tb = NULL;
+    int rc = -1;
+    if (input_const(c, nd, idx, 0, &ta) || tensor_i64(c, ta, nd->input[0], &a, &na))
+        goto done;
+    bool scalar = ta->n_dims == 0;
+    if (strcmp(op, "Concat") == 0) {
+        scalar = false;
+        for (size_t j = 0; j < nd->n_input; j++) {
+            free(b);
+            b = NULL;
+            if (input_const(c, nd, idx, j, &tb) || tensor_i64(c, tb, nd->input[j], &b, &nb))
+                goto done;
+            for (size_t k = 0; k < nb; k++) {
+                if (no == 64) {
+                    NODE_ERR(c, nd, idx, "%s", "folds to more than 64 values");
+                    goto done;
+                }
+                out[no++] = b[k];
+            }
+        }
+    } else if (strcmp(op, "Gather") == 0) {
+        if (attr_int(nd, "axis", 0) != 0 || input_const(c, nd, idx, 1, &tb) ||
+            tensor_i64(c, tb, nd->input[1], &b, &nb))
+            goto done;
+        scalar = tb->n_dims == 0;
+        for (size_t k = 0; k < nb && k < 64; k++) {
+            int64_t i = b[k] < 0 ? b[k] + (int64_t)na : b[k];
+            if (i < 0 || i >= (int64_t)na) {
+                NODE_ERR(c, nd, idx, "index %lld outside the %zu values", (long long)b[k], na);
+                goto done;
+            }
+            out[no++] = a[i];
+        }
+    } else if (strcmp(op, "Unsqueeze") == 0 || strcmp(op, "Squeeze") == 0 || strcmp(op, "Identity") == 0 ||
+               strcmp(op, "Cast") == 0) {
+        scalar = strcmp(op, "Squeeze") == 0 && na == 1;
+        for (size_t k = 0; k < na && k < 64; k++)
+            out[no++] = a[k];
+    } else { /* Add, Sub, Mul, Div: element-wise with a broadcast scalar */
+        if (input_const(c, nd, idx, 1, &tb) || tensor_i64(c, tb, nd->input[1], &b, &nb))
+            goto done;
+        if (na != nb && na != 1 && nb != 1) {
+            NODE_ERR(c, nd, idx, "operands of %zu and %zu values do not broadcast", na, nb);
+            goto done;
+        }
+        scalar = scalar && tb->n_dims == 0;
+        size_t n = na > nb ? na : nb;
+        for (size_t k = 0; k < n && k < 64; k++) {
+            int64_t x = a[na == 1 ? 0 : k], y = b[nb == 1 ? 0 : k];
+            if (op[0] == 'D' && y == 0) {
+                NODE_ERR(c, nd, idx, "%s", "divides by zero");
+                goto done;
+            }
+            int64_t r = 0;
+            bool ovf = op[0] == 'A' ? __builtin_add_overflow(x, y, &r)
+                     : op[0] == 'S' ? __builtin_sub_overflow(x, y, &r)
+                     : op[0] == 'M' ? __builtin_mul_overflow(x, y, &r)
+                                    : (x == INT64_MIN && y == -1) || ((r = x / y), false);
+            if (ovf) {
+                NODE_ERR(c, nd, idx, "%s", "overflows 64 bits");
+                goto done;
+            }
+            out[no++] = r;
+        }
+    }
+    rc = add_const_i64(c, nd->output[0], out, no, scalar);
+done:
+    free(a);
+    free(b);
+    return rc;
+}
+
 /* ---- layers ---- */
 
 /* ONNX names (PyTorch writes "/features/features.0/Conv") become layer names, which end up in
@@ -507,14 +708,21 @@ static int set_inputs(ctx *c, const Node *nd, size_t idx, ilayer *L, const int *
         if (c->v[vis[k]].flat && !allow_flat)
             return NODE_ERR(c, nd, idx, "input '%s' is flattened; only Gemm/MatMul may follow Flatten/Reshape",
                             c->v[vis[k]].name);
+        if (c->v[vis[k]].pad && L->l.op != OP_CONV && L->l.op != OP_AVGPOOL)
+            return NODE_ERR(c, nd, idx, "input '%s' is zero-padded by a Pad node; only Conv and AveragePool take "
+                            "a Pad", c->v[vis[k]].name);
+        if (c->v[vis[k]].groups)
+            return NODE_ERR(c, nd, idx, "input '%s' is a 5-D view of its channels; only a channel shuffle "
+                            "(Transpose [0,2,1,3,4], Reshape back to 4-D) is supported", c->v[vis[k]].name);
         L->l.inputs[k] = c->v[vis[k]].layer;
     }
     L->l.n_inputs = n;
     return 0;
 }
 
-static int do_conv(ctx *c, const Node *nd, size_t idx)
+static int do_conv(ctx *c, const Node *nd, size_t idx, int arg)
 {
+    (void)arg;
     int vi;
     const Tensor *W, *B = NULL;
     if (input_val(c, nd, idx, 0, &vi) || input_const(c, nd, idx, 1, &W))
@@ -543,6 +751,9 @@ static int do_conv(ctx *c, const Node *nd, size_t idx)
     ilayer *L = new_layer(c, nd, idx, OP_CONV, nd->input[1]);
     if (!L || set_inputs(c, nd, idx, L, &vi, 1, false))
         return -1;
+    pad += c->v[vi].pad;
+    if (pad >= k)
+        return NODE_ERR(c, nd, idx, "pad %d (with the Pad before it) is not less than the kernel %d", pad, k);
     L->l.cout = (int)W->dims[0];
     L->l.k = k;
     L->l.stride = stride;
@@ -565,7 +776,7 @@ static int do_conv(ctx *c, const Node *nd, size_t idx)
 }
 
 /* Gemm (A * B^T or A * B, alpha, beta * C) and MatMul with a constant B: fc. */
-static int do_fc(ctx *c, const Node *nd, size_t idx, bool gemm)
+static int do_fc(ctx *c, const Node *nd, size_t idx, int gemm)
 {
     int vi;
     const Tensor *Bt, *Ct = NULL;
@@ -621,7 +832,7 @@ static int do_fc(ctx *c, const Node *nd, size_t idx, bool gemm)
     return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
 }
 
-static int do_pool(ctx *c, const Node *nd, size_t idx, op_kind op)
+static int do_pool(ctx *c, const Node *nd, size_t idx, int op)
 {
     int vi, k, stride, pad;
     if (input_val(c, nd, idx, 0, &vi))
@@ -636,10 +847,15 @@ static int do_pool(ctx *c, const Node *nd, size_t idx, op_kind op)
             return NODE_ERR(c, nd, idx, "%s", "padding with count_include_pad = 0 is not supported (our average "
                             "divides by k*k)");
     }
+    if (op != OP_GAP && k == 1 && stride == 1 && pad == 0 && !c->v[vi].pad) /* VGG's 7x7 adaptive pool at 7x7 */
+        return add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat);
     ilayer *L = new_layer(c, nd, idx, op, NULL);
     if (!L || set_inputs(c, nd, idx, L, &vi, 1, false))
         return -1;
     if (op != OP_GAP) {
+        pad += c->v[vi].pad;
+        if (pad >= k)
+            return NODE_ERR(c, nd, idx, "pad %d (with the Pad before it) is not less than the window %d", pad, k);
         L->l.k = k;
         L->l.stride = stride;
         L->l.pad = pad;
@@ -648,7 +864,7 @@ static int do_pool(ctx *c, const Node *nd, size_t idx, op_kind op)
     return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
 }
 
-static int do_relu(ctx *c, const Node *nd, size_t idx, bool clip)
+static int do_relu(ctx *c, const Node *nd, size_t idx, int clip)
 {
     int vi;
     if (input_val(c, nd, idx, 0, &vi))
@@ -693,8 +909,313 @@ static int do_relu(ctx *c, const Node *nd, size_t idx, bool clip)
     return add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat);
 }
 
-static int do_bn(ctx *c, const Node *nd, size_t idx)
+/* A batch norm that cannot fold into a Conv/Gemm (densenet's BN after a concat): a layer of
+ * its own with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale. */
+/* A BatchNormalization's per-channel scale gamma / sqrt(var + eps) and shift beta - mean * scale
+ * (C channels), malloc'd. */
+static int bn_scale_shift(ctx *c, const Node *nd, size_t idx, int C, float **scale, float **shift)
 {
+    float *p[4] = {0};
+    size_t n[4];
+    int rc = 0;
+    *scale = *shift = NULL;
+    for (int j = 0; j < 4 && !rc; j++) {
+        const Tensor *t;
+        rc = input_const(c, nd, idx, (size_t)j + 1, &t) || tensor_f32(c, t, nd->input[j + 1], &p[j], &n[j]);
+        if (!rc && n[j] != (size_t)C)
+            rc = NODE_ERR(c, nd, idx, "parameter '%s' has %zu values for %d channels", nd->input[j + 1], n[j], C);
+    }
+    if (!rc && (!(*scale = malloc(sizeof(float) * (size_t)C)) || !(*shift = malloc(sizeof(float) * (size_t)C))))
+        rc = tf_errf(c->e, "out of memory");
+    double eps = attr_float(nd, "epsilon", 1e-5f);
+    for (int o = 0; !rc && o < C; o++) {
+        double var = p[3][o] + eps;
+        if (var <= 0) {
+            rc = NODE_ERR(c, nd, idx, "variance + epsilon of channel %d is not positive", o);
+            break;
+        }
+        double sc = p[0][o] / sqrt(var);
+        (*scale)[o] = (float)sc;
+        (*shift)[o] = (float)(p[1][o] - p[2][o] * sc);
+    }
+    for (int j = 0; j < 4; j++)
+        free(p[j]);
+    if (rc) {
+        free(*scale), free(*shift);
+        *scale = *shift = NULL;
+    }
+    return rc ? -1 : 0;
+}
+
+/* A batch norm that cannot fold into a Conv/Gemm (densenet's BN after a concat): a layer of
+ * its own, weights = scale, bias = shift. */
+static int do_bn_layer(ctx *c, const Node *nd, size_t idx, int vi)
+{
+    int C, H, W;
+    val_shape(c, vi, &C, &H, &W);
+    ilayer *L = new_layer(c, nd, idx, OP_BN, NULL);
+    if (!L || set_inputs(c, nd, idx, L, &vi, 1, false))
+        return -1;
+    L->l.bias = true;
+    L->wnd = 1;
+    L->wdim[0] = C;
+    if (bn_scale_shift(c, nd, idx, C, &L->w, &L->b))
+        return -1;
+    return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
+}
+
+/* Pad (constant 0, H and W by the same amount): taken by the Conv or AveragePool after it. */
+static int do_pad(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    int vi;
+    if (input_val(c, nd, idx, 0, &vi))
+        return -1;
+    if (!attr_str_is(nd, "mode", "constant") && !attr_str_is(nd, "mode", "NOTSET"))
+        return NODE_ERR(c, nd, idx, "%s", "only mode 'constant' is supported");
+    int64_t *p = NULL;
+    size_t n = 0;
+    const Attr *a = attr(nd, "pads");
+    if (a && a->n_ints) {
+        n = a->n_ints;
+        if (!(p = malloc(sizeof *p * n)))
+            return tf_errf(c->e, "out of memory");
+        memcpy(p, a->ints, sizeof *p * n);
+    } else {
+        const Tensor *t;
+        if (input_const(c, nd, idx, 1, &t) || tensor_i64(c, t, nd->input[1], &p, &n))
+            return -1;
+    }
+    if (nd->n_input > 2 && nd->input[2] && nd->input[2][0]) {
+        const Tensor *t;
+        float *v;
+        size_t nv;
+        if (input_const(c, nd, idx, 2, &t) || tensor_f32(c, t, nd->input[2], &v, &nv)) {
+            free(p);
+            return -1;
+        }
+        bool zero = nv == 1 && v[0] == 0.0f;
+        free(v);
+        if (!zero) {
+            free(p);
+            return NODE_ERR(c, nd, idx, "%s", "only padding with zeros is supported");
+        }
+    }
+    bool ok = n == 8 && p[0] == 0 && p[1] == 0 && p[4] == 0 && p[5] == 0 && p[2] == p[3] && p[2] == p[6] &&
+              p[2] == p[7] && p[2] >= 0 && p[2] <= 14;
+    int pad = ok ? (int)p[2] : 0;
+    free(p);
+    if (!ok)
+        return NODE_ERR(c, nd, idx, "%s", "only the same zero padding of H and W on both sides (0..14) is supported");
+    if (c->v[vi].flat || c->v[vi].groups)
+        return NODE_ERR(c, nd, idx, "input '%s' is not a 4-D feature map", nd->input[0]);
+    if (add_val(c, nd->output[0], c->v[vi].layer, vi, false))
+        return -1;
+    c->v[c->n_v - 1].pad = c->v[vi].pad + pad;
+    return 0;
+}
+
+/* ReduceMean over H and W: a global average pool (mnasnet, shufflenet). */
+static int do_reduce_mean(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    const Attr *a = attr(nd, "axes");
+    bool hw = a && a->n_ints == 2 && (a->ints[0] == 2 || a->ints[0] == -2) && (a->ints[1] == 3 || a->ints[1] == -1);
+    if (!hw)
+        return NODE_ERR(c, nd, idx, "%s", "only a mean over H and W (axes [2, 3]) is supported");
+    if (do_pool(c, nd, idx, OP_GAP))
+        return -1;
+    c->v[c->n_v - 1].flat = attr_int(nd, "keepdims", 1) == 0;
+    return 0;
+}
+
+static int do_act(ctx *c, const Node *nd, size_t idx, int a)
+{
+    int vi;
+    if (input_val(c, nd, idx, 0, &vi))
+        return -1;
+    if (strcmp(nd->op_type, "HardSigmoid") == 0) {
+        float al = attr_float(nd, "alpha", 0.2f), be = attr_float(nd, "beta", 0.5f);
+        if (fabsf(al - 1.0f / 6.0f) > 1e-6f || fabsf(be - 0.5f) > 1e-6f)
+            return NODE_ERR(c, nd, idx, "alpha %g, beta %g: only PyTorch's hardsigmoid (1/6, 1/2) is supported",
+                            (double)al, (double)be);
+    }
+    ilayer *L = new_layer(c, nd, idx, OP_ACT, NULL);
+    if (!L || set_inputs(c, nd, idx, L, &vi, 1, false))
+        return -1;
+    L->l.act = a;
+    return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
+}
+
+/* Mul of two feature maps: x * sigmoid(x) is SiLU and x * hardsigmoid(x) hard-swish (one LUT
+ * unit); otherwise an element-wise multiply, e.g. squeeze-excite's per-channel factor. */
+static int do_mul(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    if (nd->n_input != 2)
+        return NODE_ERR(c, nd, idx, "%zu inputs (Mul takes 2)", nd->n_input);
+    int vis[2];
+    if (input_val(c, nd, idx, 0, &vis[0]) || input_val(c, nd, idx, 1, &vis[1]))
+        return -1;
+    for (int k = 0; k < 2; k++) {
+        ilayer *A = fusable(c, vis[k]);
+        int x = vis[1 - k];
+        if (A && A->l.op == OP_ACT && (A->l.act == ACT_SIGMOID || A->l.act == ACT_HSIGMOID) && !A->l.relu &&
+            A->l.inputs[0] == c->v[x].layer && !c->v[x].flat && !c->v[x].pad) {
+            A->l.act = A->l.act == ACT_SIGMOID ? ACT_SILU : ACT_HSWISH;
+            return add_val(c, nd->output[0], c->v[vis[k]].layer, vis[k], false);
+        }
+    }
+    ilayer *L = new_layer(c, nd, idx, OP_MUL, NULL);
+    if (!L || set_inputs(c, nd, idx, L, vis, 2, false))
+        return -1;
+    return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
+}
+
+static int slice_layer(ctx *c, const Node *nd, size_t idx, int vi, size_t out, long long start, long long end)
+{
+    int C, H, W;
+    val_shape(c, vi, &C, &H, &W);
+    if (start < 0)
+        start += C;
+    if (end < 0)
+        end += C;
+    if (end > C)
+        end = C;
+    if (start < 0 || start >= end)
+        return NODE_ERR(c, nd, idx, "channels %lld..%lld of %d: empty or outside", start, end - 1, C);
+    ilayer *L = new_layer(c, nd, idx, OP_SLICE, NULL);
+    if (!L || set_inputs(c, nd, idx, L, &vi, 1, false))
+        return -1;
+    L->l.offset = (int)start;
+    L->l.cout = (int)(end - start);
+    return add_val(c, nd->output[out], c->n_ls - 1, -1, false);
+}
+
+/* Slice along the channels (step 1): a routing layer. */
+static int do_slice(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    int vi;
+    if (input_val(c, nd, idx, 0, &vi))
+        return -1;
+    int64_t *v[4] = {0};
+    size_t n[4] = {0};
+    int rc = 0;
+    for (size_t j = 1; j < 5 && !rc; j++) {
+        if (j >= nd->n_input || !nd->input[j] || !nd->input[j][0])
+            continue;
+        const Tensor *t;
+        rc = input_const(c, nd, idx, j, &t) || tensor_i64(c, t, nd->input[j], &v[j - 1], &n[j - 1]);
+    }
+    if (!rc && (!v[0] || !v[1] || n[0] != 1 || n[1] != 1 || (v[2] && (n[2] != 1 || (v[2][0] != 1 && v[2][0] != -3))) ||
+                (v[3] && (n[3] != 1 || v[3][0] != 1))))
+        rc = NODE_ERR(c, nd, idx, "%s", "only a slice of the channels (axes [1], steps [1]) is supported");
+    if (!rc)
+        rc = slice_layer(c, nd, idx, vi, 0, (long long)v[0][0], v[1][0] > INT32_MAX ? INT32_MAX : (long long)v[1][0]);
+    for (int j = 0; j < 4; j++)
+        free(v[j]);
+    return rc;
+}
+
+/* Split along the channels: one slice layer per output. */
+static int do_split(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    int vi, C, H, W;
+    if (input_val(c, nd, idx, 0, &vi))
+        return -1;
+    long long axis = attr_int(nd, "axis", 0);
+    if (axis != 1 && axis != -3)
+        return NODE_ERR(c, nd, idx, "axis %lld is not supported (only channels, axis 1)", axis);
+    val_shape(c, vi, &C, &H, &W);
+    int64_t *sz = NULL;
+    size_t ns = 0;
+    const Attr *a = attr(nd, "split");
+    if (nd->n_input > 1 && nd->input[1] && nd->input[1][0]) {
+        const Tensor *t;
+        if (input_const(c, nd, idx, 1, &t) || tensor_i64(c, t, nd->input[1], &sz, &ns))
+            return -1;
+    } else if (a && a->n_ints) {
+        ns = a->n_ints;
+        if (!(sz = malloc(sizeof *sz * ns)))
+            return tf_errf(c->e, "out of memory");
+        memcpy(sz, a->ints, sizeof *sz * ns);
+    }
+    int rc = 0;
+    if (sz && ns != nd->n_output)
+        rc = NODE_ERR(c, nd, idx, "%zu sizes for %zu outputs", ns, nd->n_output);
+    if (!sz && (nd->n_output == 0 || C % (int)nd->n_output))
+        rc = NODE_ERR(c, nd, idx, "%d channels do not split evenly into %zu outputs", C, nd->n_output);
+    long long at = 0;
+    for (size_t k = 0; !rc && k < nd->n_output; k++) {
+        long long len = sz ? (long long)sz[k] : C / (long long)nd->n_output;
+        if (len < 1 || len > C)
+            rc = NODE_ERR(c, nd, idx, "output %zu has %lld channels", k, len);
+        else
+            rc = slice_layer(c, nd, idx, vi, k, at, at + len);
+        at += len;
+    }
+    free(sz);
+    return rc;
+}
+
+/* PyTorch's channel shuffle: Reshape [N, G, C/G, H, W], Transpose [0, 2, 1, 3, 4], Reshape
+ * [N, C, H, W] becomes one shuffle layer; a Transpose anywhere else is refused. */
+static int do_transpose(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    int vi;
+    if (input_val(c, nd, idx, 0, &vi))
+        return -1;
+    const Attr *a = attr(nd, "perm");
+    static const int64_t want[5] = {0, 2, 1, 3, 4};
+    bool ok = c->v[vi].groups && !c->v[vi].swapped && a && a->n_ints == 5;
+    for (int k = 0; ok && k < 5; k++)
+        ok = a->ints[k] == want[k];
+    if (!ok)
+        return NODE_ERR(c, nd, idx, "%s", "only the channel shuffle's Transpose [0, 2, 1, 3, 4] of a Reshape to "
+                        "[N, G, C/G, H, W] is supported");
+    if (add_val(c, nd->output[0], c->v[vi].layer, vi, false))
+        return -1;
+    c->v[c->n_v - 1].groups = c->v[vi].groups;
+    c->v[c->n_v - 1].swapped = true;
+    return 0;
+}
+
+/* Reshape to 4-D or 5-D (the flattening Reshape to [N, C*H*W] is do_flatten's). */
+static int do_reshape_nd(ctx *c, const Node *nd, size_t idx, int vi, const int64_t *s, size_t n)
+{
+    int C, H, W;
+    val_shape(c, vi, &C, &H, &W);
+    const val *v = &c->v[vi];
+    if (n == 5 && !v->groups && !v->flat && !v->pad && (s[0] == 1 || s[0] == 0 || s[0] == -1) && s[1] > 1 &&
+        C % s[1] == 0 && (s[2] == C / s[1] || s[2] == -1) && s[3] == H && s[4] == W) {
+        if (add_val(c, nd->output[0], v->layer, vi, false))
+            return -1;
+        c->v[c->n_v - 1].groups = (int)s[1];
+        return 0;
+    }
+    bool four = n == 4 && (s[0] == 1 || s[0] == 0 || s[0] == -1) && (s[1] == C || s[1] == -1) &&
+                (s[2] == H || s[2] == 0) && (s[3] == W || s[3] == 0);
+    if (four && v->groups && v->swapped) {
+        ilayer *L = new_layer(c, nd, idx, OP_SHUFFLE, NULL);
+        if (!L)
+            return -1;
+        L->l.groups = v->groups;
+        L->l.inputs[0] = v->layer;
+        L->l.n_inputs = 1;
+        return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
+    }
+    if (four && !v->groups && !v->flat)
+        return add_val(c, nd->output[0], v->layer, vi, false);
+    return NODE_ERR(c, nd, idx, "%s", "only a flattening reshape to [N, C*H*W], a reshape to the same [N, C, H, W] "
+                    "and the channel shuffle's reshapes are supported");
+}
+
+static int do_bn(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
     int vi;
     if (input_val(c, nd, idx, 0, &vi))
         return -1;
@@ -703,43 +1224,29 @@ static int do_bn(ctx *c, const Node *nd, size_t idx)
             return NODE_ERR(c, nd, idx, "%s", "training-mode outputs (running mean/var) are used; export in eval mode");
     ilayer *L = fusable(c, vi);
     if (!L || !layer_is_compute(&L->l) || L->l.relu)
-        return NODE_ERR(c, nd, idx, "input '%s' is not the output of a Conv/Gemm used only here (before any ReLU), so "
-                        "the batch norm cannot be folded", nd->input[0]);
-    float *p[4] = {0};
-    size_t n[4];
-    int rc = 0;
-    for (int j = 0; j < 4 && !rc; j++) {
-        const Tensor *t;
-        rc = input_const(c, nd, idx, (size_t)j + 1, &t) || tensor_f32(c, t, nd->input[j + 1], &p[j], &n[j]);
-        if (!rc && n[j] != (size_t)L->l.cout)
-            rc = NODE_ERR(c, nd, idx, "parameter '%s' has %zu values for %d channels", nd->input[j + 1], n[j],
-                          L->l.cout);
+        return do_bn_layer(c, nd, idx, vi);
+    float *scale, *shift;
+    if (bn_scale_shift(c, nd, idx, L->l.cout, &scale, &shift))
+        return -1;
+    if (!L->b && !(L->b = calloc((size_t)L->l.cout, sizeof(float)))) {
+        free(scale), free(shift);
+        return tf_errf(c->e, "out of memory");
     }
-    if (!rc && !L->b && !(L->b = calloc((size_t)L->l.cout, sizeof(float))))
-        rc = tf_errf(c->e, "out of memory");
-    if (!rc) {
-        double eps = attr_float(nd, "epsilon", 1e-5f);
-        size_t per = (size_t)L->wdim[1] * (L->wnd == 4 ? (size_t)L->wdim[2] * L->wdim[3] : 1);
-        for (int o = 0; o < L->l.cout; o++) {
-            double var = p[3][o] + eps;
-            if (var <= 0) {
-                rc = NODE_ERR(c, nd, idx, "variance + epsilon of channel %d is not positive", o);
-                break;
-            }
-            double s = p[0][o] / sqrt(var);
-            for (size_t i = 0; i < per; i++)
-                L->w[(size_t)o * per + i] = (float)(L->w[(size_t)o * per + i] * s);
-            L->b[o] = (float)((L->b[o] - p[2][o]) * s + p[1][o]);
-        }
-        L->l.bias = L->l.bn = true;
+    size_t per = (size_t)L->wdim[1] * (L->wnd == 4 ? (size_t)L->wdim[2] * L->wdim[3] : 1);
+    for (int o = 0; o < L->l.cout; o++) {
+        for (size_t i = 0; i < per; i++)
+            L->w[(size_t)o * per + i] *= scale[o];
+        L->b[o] = L->b[o] * scale[o] + shift[o];
     }
-    for (int j = 0; j < 4; j++)
-        free(p[j]);
-    return rc ? -1 : add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat);
+    L->l.bias = L->l.bn = true;
+    free(scale);
+    free(shift);
+    return add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat);
 }
 
-static int do_add(ctx *c, const Node *nd, size_t idx)
+static int do_add(ctx *c, const Node *nd, size_t idx, int arg)
 {
+    (void)arg;
     if (nd->n_input != 2)
         return NODE_ERR(c, nd, idx, "%zu inputs (Add takes 2)", nd->n_input);
     const Tensor *t0 = find_const(c, nd->input[0]), *t1 = find_const(c, nd->input[1]);
@@ -793,8 +1300,9 @@ static int do_add(ctx *c, const Node *nd, size_t idx)
     return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
 }
 
-static int do_concat(ctx *c, const Node *nd, size_t idx)
+static int do_concat(ctx *c, const Node *nd, size_t idx, int arg)
 {
+    (void)arg;
     long long axis = attr_int(nd, "axis", 1);
     if (axis != 1 && axis != -3)
         return NODE_ERR(c, nd, idx, "axis %lld is not supported (only channels, axis 1)", axis);
@@ -810,7 +1318,7 @@ static int do_concat(ctx *c, const Node *nd, size_t idx)
     return add_val(c, nd->output[0], c->n_ls - 1, -1, false);
 }
 
-static int do_flatten(ctx *c, const Node *nd, size_t idx, bool reshape)
+static int do_flatten(ctx *c, const Node *nd, size_t idx, int reshape)
 {
     int vi;
     if (input_val(c, nd, idx, 0, &vi))
@@ -825,6 +1333,15 @@ static int do_flatten(ctx *c, const Node *nd, size_t idx, bool reshape)
         size_t n;
         if (input_const(c, nd, idx, 1, &t) || tensor_i64(c, t, nd->input[1], &s, &n))
             return -1;
+        if (n == 4 || n == 5) {
+            int rc = do_reshape_nd(c, nd, idx, vi, s, n);
+            free(s);
+            return rc;
+        }
+        if (c->v[vi].groups || c->v[vi].pad) {
+            free(s);
+            return NODE_ERR(c, nd, idx, "input '%s' is a padded or 5-D view; it cannot be flattened", nd->input[0]);
+        }
         bool ok = n == 2 && (s[0] == 0 || s[0] == 1 || s[0] == -1) && (s[1] == -1 || s[1] > 0) &&
                   !(s[0] == -1 && s[1] == -1);
         long want = ok ? (long)s[1] : 0;
@@ -847,9 +1364,16 @@ static int do_flatten(ctx *c, const Node *nd, size_t idx, bool reshape)
     return add_val(c, nd->output[0], c->v[vi].layer, vi, true);
 }
 
-static int do_passthrough(ctx *c, const Node *nd, size_t idx)
+static int do_passthrough(ctx *c, const Node *nd, size_t idx, int arg)
 {
+    (void)arg;
     int vi;
+    const Tensor *t = nd->n_input > 0 ? find_const(c, nd->input[0]) : NULL;
+    if (t) { /* PyTorch writes Identity over shared initializers: another name for the constant */
+        if (find_val(c, nd->output[0]) >= 0 || find_const(c, nd->output[0]))
+            return NODE_ERR(c, nd, idx, "output '%s' is defined twice", nd->output[0]);
+        return add_const(c, nd->output[0], t);
+    }
     if (input_val(c, nd, idx, 0, &vi))
         return -1;
     for (size_t j = 1; j < nd->n_output; j++)
@@ -858,19 +1382,21 @@ static int do_passthrough(ctx *c, const Node *nd, size_t idx)
     return add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat);
 }
 
-static int do_softmax(ctx *c, const Node *nd, size_t idx)
+static int do_softmax(ctx *c, const Node *nd, size_t idx, int arg)
 {
+    (void)arg;
     bool graph_out = false;
     for (size_t i = 0; i < c->g->n_output; i++)
         graph_out |= c->g->output[i]->name && strcmp(c->g->output[i]->name, nd->output[0]) == 0;
     if (!graph_out || uses(c, nd->output[0]) != 1)
         return NODE_ERR(c, nd, idx, "%s", "unsupported op (only a final Softmax feeding the graph output is dropped)");
     c->dropped_softmax = true;
-    return do_passthrough(c, nd, idx);
+    return do_passthrough(c, nd, idx, 0);
 }
 
-static int do_constant(ctx *c, const Node *nd, size_t idx)
+static int do_constant(ctx *c, const Node *nd, size_t idx, int arg)
 {
+    (void)arg;
     const Attr *a = attr(nd, "value");
     if (!a || !a->t)
         return NODE_ERR(c, nd, idx, "%s", "only Constant with a 'value' tensor is supported");
@@ -879,9 +1405,43 @@ static int do_constant(ctx *c, const Node *nd, size_t idx)
     return add_const(c, nd->output[0], a->t);
 }
 
-static const char SUPPORTED[] = "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, Relu, Clip, "
-                                "BatchNormalization, Add, Concat, Flatten, Reshape, Dropout, Identity, Constant, "
+static const char SUPPORTED[] = "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, ReduceMean (H, W), "
+                                "Relu, Clip, Sigmoid, HardSigmoid, HardSwish, Mul, BatchNormalization, Add, Concat, "
+                                "Slice, Split (channels), Pad, channel shuffle (Reshape, Transpose), Flatten, "
+                                "Reshape, Dropout, Identity, Constant, Shape and integer arithmetic on constants, "
                                 "final Softmax";
+
+static bool is_foldable(const char *op)
+{
+    static const char *const F[] = {"Gather", "Unsqueeze", "Squeeze", "Cast", "Concat", "Add", "Sub", "Mul", "Div",
+                                    "Identity"};
+    for (size_t i = 0; i < sizeof F / sizeof *F; i++)
+        if (strcmp(op, F[i]) == 0)
+            return true;
+    return false;
+}
+
+/* ONNX op -> handler and its argument. */
+static const struct {
+    const char *op;
+    int (*fn)(ctx *, const Node *, size_t, int);
+    int arg;
+} HANDLERS[] = {
+    {"Shape", do_shape, 0},          {"Pad", do_pad, 0},
+    {"ReduceMean", do_reduce_mean, 0}, {"Sigmoid", do_act, ACT_SIGMOID},
+    {"HardSigmoid", do_act, ACT_HSIGMOID}, {"HardSwish", do_act, ACT_HSWISH},
+    {"Mul", do_mul, 0},              {"Slice", do_slice, 0},
+    {"Split", do_split, 0},          {"Transpose", do_transpose, 0},
+    {"Conv", do_conv, 0},            {"Gemm", do_fc, 1},
+    {"MatMul", do_fc, 0},            {"MaxPool", do_pool, OP_MAXPOOL},
+    {"AveragePool", do_pool, OP_AVGPOOL}, {"GlobalAveragePool", do_pool, OP_GAP},
+    {"Relu", do_relu, 0},            {"Clip", do_relu, 1},
+    {"BatchNormalization", do_bn, 0}, {"Add", do_add, 0},
+    {"Concat", do_concat, 0},        {"Flatten", do_flatten, 0},
+    {"Reshape", do_flatten, 1},      {"Dropout", do_passthrough, 0},
+    {"Identity", do_passthrough, 0}, {"Softmax", do_softmax, 0},
+    {"LogSoftmax", do_softmax, 0},
+};
 
 static int do_node(ctx *c, const Node *nd, size_t idx)
 {
@@ -891,37 +1451,12 @@ static int do_node(ctx *c, const Node *nd, size_t idx)
     if (nd->n_output < 1 || !nd->output[0] || !nd->output[0][0])
         return NODE_ERR(c, nd, idx, "%s", "has no output");
     if (strcmp(op, "Constant") == 0)
-        return do_constant(c, nd, idx);
-    if (strcmp(op, "Conv") == 0)
-        return do_conv(c, nd, idx);
-    if (strcmp(op, "Gemm") == 0)
-        return do_fc(c, nd, idx, true);
-    if (strcmp(op, "MatMul") == 0)
-        return do_fc(c, nd, idx, false);
-    if (strcmp(op, "MaxPool") == 0)
-        return do_pool(c, nd, idx, OP_MAXPOOL);
-    if (strcmp(op, "AveragePool") == 0)
-        return do_pool(c, nd, idx, OP_AVGPOOL);
-    if (strcmp(op, "GlobalAveragePool") == 0)
-        return do_pool(c, nd, idx, OP_GAP);
-    if (strcmp(op, "Relu") == 0)
-        return do_relu(c, nd, idx, false);
-    if (strcmp(op, "Clip") == 0)
-        return do_relu(c, nd, idx, true);
-    if (strcmp(op, "BatchNormalization") == 0)
-        return do_bn(c, nd, idx);
-    if (strcmp(op, "Add") == 0)
-        return do_add(c, nd, idx);
-    if (strcmp(op, "Concat") == 0)
-        return do_concat(c, nd, idx);
-    if (strcmp(op, "Flatten") == 0)
-        return do_flatten(c, nd, idx, false);
-    if (strcmp(op, "Reshape") == 0)
-        return do_flatten(c, nd, idx, true);
-    if (strcmp(op, "Dropout") == 0 || strcmp(op, "Identity") == 0)
-        return do_passthrough(c, nd, idx);
-    if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
-        return do_softmax(c, nd, idx);
+        return do_constant(c, nd, idx, 0);
+    if (is_foldable(op) && all_const(c, nd))
+        return strcmp(op, "Identity") == 0 ? do_passthrough(c, nd, idx, 0) : do_fold(c, nd, idx, op);
+    for (size_t i = 0; i < sizeof HANDLERS / sizeof *HANDLERS; i++)
+        if (strcmp(op, HANDLERS[i].op) == 0)
+            return HANDLERS[i].fn(c, nd, idx, HANDLERS[i].arg);
     return NODE_ERR(c, nd, idx, "unsupported op (supported: %s)", SUPPORTED);
 }
 
@@ -971,6 +1506,12 @@ static void ctx_free(ctx *c)
     free(c->cval);
     free(c->rc);
     free(c->use);
+    for (int i = 0; i < c->n_owned; i++) {
+        free(c->owned[i]->dims);
+        free(c->owned[i]->int64_data);
+        free(c->owned[i]);
+    }
+    free(c->owned);
 }
 
 void onnx_result_free(onnx_result *r)

@@ -47,7 +47,7 @@ refuse() {
     echo "FAIL: $* -> rc=$rc, want exit 2 naming $file and $field:"; cat err.txt
     fails=$((fails + 1))
   fi
-  rm -rf names.db plots
+  rm -rf names.db plots; mkdir plots
 }
 
 mkdir -p plots

@@ -163,9 +163,36 @@ static void test_engine_zoo(void **state)
     }
 }
 
+/* The element-wise and routing layers (act, bn, mul, slice, shuffle) in both topologies. */
+static void test_elementwise_layers(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../tests/data/elementwise_net.json", tf2sim_config_dir());
+    device dv, f10a;
+    net n;
+    design ds;
+    tf_err e;
+    if (device_load_named(&dv, "ultra96v2", &e) || device_load_named(&f10a, "f10a", &e) || net_load(&n, path, &e))
+        fail_msg("%s", e.msg);
+    if (design_init(&ds, &n, &dv, ARCH_DATAFLOW, &e))
+        fail_msg("%s", e.msg);
+    for (int i = 0; i < n.n_layers; i++)
+        if (layer_is_compute(&n.layers[i]))
+            fold_for(&n.layers[i], SCHED_MVAU, &ds.fold[i]);
+    compare(&n, &ds, "elementwise_net dataflow mvau");
+    design_free(&ds);
+    if (design_init(&ds, &n, &f10a, ARCH_ENGINE, &e) || engine_params_load_named(&ds.eng, "tf2_f10a", &e))
+        fail_msg("%s", e.msg);
+    compare(&n, &ds, "elementwise_net engine tf2_f10a");
+    design_free(&ds);
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_elementwise_layers),
         cmocka_unit_test(test_dataflow_zoo),
         cmocka_unit_test(test_engine_zoo),
     };

@@ -165,10 +165,10 @@ typedef struct g_build {
     Tf2onnx__TensorType tt;
     Tf2onnx__TensorShape sh;
     Tf2onnx__Dimension dim[4], *dimp[4];
-    Tf2onnx__Node nodes[8], *nodep[8];
-    Tf2onnx__Attribute attrs[8][4], *attrp[8][4];
-    Tf2onnx__Tensor inits[8], *initp[8];
-    char *ins[8][5], *outs[8][1];
+    Tf2onnx__Node nodes[16], *nodep[16];
+    Tf2onnx__Attribute attrs[16][4], *attrp[16][4];
+    Tf2onnx__Tensor inits[16], *initp[16];
+    char *ins[16][5], *outs[16][1];
 } g_build;
 
 /* Input x: 1 x 4 x 8 x 8. */
@@ -271,7 +271,7 @@ static void gb_attr_i(g_build *b, Tf2onnx__Node *n, const char *name, int64_t v)
     b->attrp[k][a] = at;
 }
 
-static void gb_float_init(g_build *b, const char *name, int nd, int64_t *dims, float *v, size_t n)
+static Tf2onnx__Tensor *gb_init_tensor(g_build *b, const char *name, int nd, int64_t *dims, int dtype)
 {
     int k = (int)b->g.n_initializer++;
     Tf2onnx__Tensor *t = &b->inits[k];
@@ -280,10 +280,16 @@ static void gb_float_init(g_build *b, const char *name, int nd, int64_t *dims, f
     t->n_dims = (size_t)nd;
     t->dims = dims;
     t->has_data_type = 1;
-    t->data_type = 1;
+    t->data_type = dtype;
+    b->initp[k] = t;
+    return t;
+}
+
+static void gb_float_init(g_build *b, const char *name, int nd, int64_t *dims, float *v, size_t n)
+{
+    Tf2onnx__Tensor *t = gb_init_tensor(b, name, nd, dims, 1);
     t->n_float_data = n;
     t->float_data = v;
-    b->initp[k] = t;
 }
 
 static uint8_t *gb_pack(g_build *b, size_t *len)
@@ -476,7 +482,8 @@ static void test_more_rules(void **state)
     expect_fail(buf, len, "node 'clip' (op Clip)", "only Clip(min=0)");
     free(buf);
 
-    /* BatchNormalization after a ReLU cannot fold. */
+    /* BatchNormalization after a ReLU cannot fold: a BN layer of its own, scale gamma/sqrt(var+eps) and
+     * shift beta - mean*scale (gamma = beta = mean = var = 1 here). */
     gb_init(&b);
     gb_float_init(&b, "c.weight", 4, WD, W, 144);
     gb_float_init(&b, "s", 1, BD, BN, 4);
@@ -484,7 +491,16 @@ static void test_more_rules(void **state)
     gb_node(&b, "Relu", "r0", "y2", 1, "y");
     gb_node(&b, "BatchNormalization", "bn0", "y3", 5, "y2", "s", "s", "s", "s");
     buf = gb_pack(&b, &len);
-    expect_fail(buf, len, "node 'bn0' (op BatchNormalization)", "cannot be folded");
+    if (onnx_import_buffer(buf, len, "t.onnx", "t", &r, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(r.n.n_layers, 2);
+    assert_int_equal(r.n.layers[1].op, OP_BN);
+    assert_true(r.n.layers[0].relu && !r.n.layers[0].bn);
+    for (int c = 0; c < 4; c++) {
+        assert_float_equal(r.fw.l[1].w[c], 1.0 / sqrt(1.0 + 1e-5), 1e-6);
+        assert_float_equal(r.fw.l[1].b[c], 1.0 - 1.0 / sqrt(1.0 + 1e-5), 1e-6);
+    }
+    onnx_result_free(&r);
     free(buf);
 
     /* AveragePool with padding that excludes the pad from the count. */
@@ -534,6 +550,147 @@ static void test_more_rules(void **state)
     free(buf);
 }
 
+static void gb_int_init(g_build *b, const char *name, int nd, int64_t *dims, int64_t *v, size_t n)
+{
+    Tf2onnx__Tensor *t = gb_init_tensor(b, name, nd, dims, 7);
+    t->n_int64_data = n;
+    t->int64_data = v;
+}
+
+/* Packs and imports the graph, failing the test on an error; returns the buffer to free. */
+static uint8_t *gb_import(g_build *b, onnx_result *r)
+{
+    size_t len;
+    tf_err e;
+    uint8_t *buf = gb_pack(b, &len);
+    if (onnx_import_buffer(buf, len, "t.onnx", "t", r, &e))
+        fail_msg("%s", e.msg);
+    return buf;
+}
+
+/* The ops of the torchvision zoo: Identity over an initializer, SiLU (Sigmoid + Mul), squeeze-excite
+ * (GlobalAveragePool, Conv, Sigmoid, Mul with the factor first), PyTorch's chunk (Shape, Gather, Div,
+ * Slice) and channel shuffle (Reshape 5-D, Transpose, Reshape 4-D), Pad before AveragePool, ReduceMean. */
+static void test_zoo_ops(void **state)
+{
+    (void)state;
+    onnx_result r;
+    size_t len;
+    uint8_t *buf;
+    g_build b;
+    static float SE[16];
+    static int64_t SED[4] = {4, 4, 1, 1};
+    for (int i = 0; i < 16; i++)
+        SE[i] = (float)(i % 5) / 4.0f;
+
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_float_init(&b, "se.weight", 4, SED, SE, 16);
+    gb_node(&b, "Identity", "id", "cw", 1, "c.weight");
+    gb_node(&b, "Conv", "/features/features.0/Conv", "y", 2, "x", "cw");
+    gb_node(&b, "Sigmoid", "sg", "s", 1, "y");
+    gb_node(&b, "Mul", "silu", "y2", 2, "y", "s");
+    gb_node(&b, "GlobalAveragePool", "gap", "g", 1, "y2");
+    gb_node(&b, "Conv", "fc1", "g2", 2, "g", "se.weight");
+    gb_node(&b, "Sigmoid", "sg2", "g3", 1, "g2");
+    gb_node(&b, "Mul", "scale", "z", 2, "g3", "y2");
+    buf = gb_import(&b, &r);
+    static const op_kind ops[] = {OP_CONV, OP_ACT, OP_GAP, OP_CONV, OP_ACT, OP_MUL};
+    assert_int_equal(r.n.n_layers, 6);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(r.n.layers[i].op, ops[i]);
+    assert_string_equal(r.n.layers[0].name, "features_features.0_Conv"); /* a safe name from the node name */
+    assert_int_equal(r.n.layers[1].act, ACT_SILU);
+    assert_int_equal(r.n.layers[4].act, ACT_SIGMOID);
+    assert_int_equal(r.n.layers[5].inputs[0], 1); /* the map first, the per-channel factor second */
+    assert_int_equal(r.n.layers[5].inputs[1], 4);
+    assert_int_equal(r.n.layers[5].hout, 6);
+    onnx_result_free(&r);
+    free(buf);
+    b.nodes[6].op_type = "HardSigmoid"; /* alpha 0.2 (ONNX's default) is not PyTorch's */
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'sg2' (op HardSigmoid)", "alpha 0.2");
+    free(buf);
+
+    /* chunk(2) of a conv's 4 channels, concat back, shuffle with 2 groups. */
+    static int64_t ONE[1] = {1}, TWO[1] = {2}, ZERO[1] = {0}, D1[1] = {1}, D5[1] = {5}, D4[1] = {4};
+    static int64_t R5[5] = {1, 2, 2, 6, 6}, R4[4] = {1, -1, 6, 6}, PERM[5] = {0, 2, 1, 3, 4};
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_int_init(&b, "one", 1, D1, ONE, 1);
+    gb_int_init(&b, "two", 1, D1, TWO, 1);
+    gb_int_init(&b, "zero", 1, D1, ZERO, 1);
+    gb_int_init(&b, "r5", 1, D5, R5, 5);
+    gb_int_init(&b, "r4", 1, D4, R4, 4);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    gb_node(&b, "Shape", "shp", "sh", 1, "y");
+    gb_node(&b, "Gather", "gat", "ch", 2, "sh", "one");
+    gb_node(&b, "Div", "div", "half", 2, "ch", "two");
+    gb_node(&b, "Slice", "lo", "a", 4, "y", "zero", "half", "one");
+    gb_node(&b, "Slice", "hi", "bb", 4, "y", "half", "ch", "one");
+    gb_node(&b, "Concat", "cat", "cc", 2, "bb", "a");
+    Tf2onnx__Node *n = b.nodep[6];
+    gb_attr_i(&b, n, "axis", 1);
+    gb_node(&b, "Reshape", "v5", "r", 2, "cc", "r5");
+    n = gb_node(&b, "Transpose", "tr", "t", 1, "r");
+    gb_ints(&b, n, "perm", 5, PERM);
+    gb_node(&b, "Reshape", "v4", "out", 2, "t", "r4");
+    buf = gb_import(&b, &r);
+    assert_int_equal(r.n.n_layers, 5);
+    assert_int_equal(r.n.layers[1].op, OP_SLICE);
+    assert_int_equal(r.n.layers[1].offset, 0);
+    assert_int_equal(r.n.layers[1].cout, 2);
+    assert_int_equal(r.n.layers[2].op, OP_SLICE);
+    assert_int_equal(r.n.layers[2].offset, 2);
+    assert_int_equal(r.n.layers[2].cout, 2);
+    assert_int_equal(r.n.layers[3].op, OP_CONCAT);
+    assert_int_equal(r.n.layers[4].op, OP_SHUFFLE);
+    assert_int_equal(r.n.layers[4].groups, 2);
+    onnx_result_free(&r);
+    free(buf);
+    PERM[1] = 1, PERM[2] = 2; /* any other Transpose is refused, naming the node */
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'tr' (op Transpose)", "channel shuffle");
+    free(buf);
+
+    /* Pad 1 then a 3x3 AveragePool: one pool with pad 1; ReduceMean (keepdims 0) then Gemm. */
+    static int64_t PADS[8] = {0, 0, 1, 1, 0, 0, 1, 1}, D8[1] = {8}, K3[2] = {3, 3}, AX[2] = {2, 3};
+    static int64_t GD[2] = {3, 4};
+    static float G[12];
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_int_init(&b, "pads", 1, D8, PADS, 8);
+    gb_float_init(&b, "g", 2, GD, G, 12);
+    gb_node(&b, "Conv", "conv_node", "y", 2, "x", "c.weight");
+    gb_node(&b, "Pad", "pad", "p", 2, "y", "pads");
+    n = gb_node(&b, "AveragePool", "ap", "q", 1, "p");
+    gb_ints(&b, n, "kernel_shape", 2, K3);
+    n = gb_node(&b, "ReduceMean", "rm", "m", 1, "q");
+    gb_ints(&b, n, "axes", 2, AX);
+    gb_attr_i(&b, n, "keepdims", 0);
+    n = gb_node(&b, "Gemm", "fc", "z", 3, "m", "g", "");
+    gb_attr_i(&b, n, "transB", 1);
+    n->n_input = 2;
+    buf = gb_import(&b, &r);
+    assert_int_equal(r.n.n_layers, 4);
+    assert_int_equal(r.n.layers[1].op, OP_AVGPOOL);
+    assert_int_equal(r.n.layers[1].pad, 1);
+    assert_int_equal(r.n.layers[1].hout, 6);
+    assert_int_equal(r.n.layers[2].op, OP_GAP);
+    assert_int_equal(r.n.layers[3].op, OP_FC);
+    onnx_result_free(&r);
+    free(buf);
+    PADS[2] = 2; /* uneven padding */
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'pad' (op Pad)", "same zero padding");
+    free(buf);
+    PADS[2] = 1;
+    b.nodes[3].attribute[0]->ints = K3; /* a mean over other axes */
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'rm' (op ReduceMean)", "axes [2, 3]");
+    free(buf);
+}
+
 /* net_to_json -> net_parse gives back the same IR for every zoo net. */
 static void test_net_json_round_trip(void **state)
 {
@@ -578,7 +735,7 @@ int main(void)
         cmocka_unit_test(test_small_mixed_matches_torch), cmocka_unit_test(test_fmnist_export_matches_zoo),
         cmocka_unit_test(test_bad_files),                 cmocka_unit_test(test_conv_attrs),
         cmocka_unit_test(test_graph_rules),               cmocka_unit_test(test_more_rules),
-        cmocka_unit_test(test_net_json_round_trip),
+        cmocka_unit_test(test_net_json_round_trip),       cmocka_unit_test(test_zoo_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
