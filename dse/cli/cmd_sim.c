@@ -240,9 +240,11 @@ static void print_result(const sim_opts *o, const net *n, const device *dv, cons
         table_print(&ft, FMT_TABLE, stdout);
         table_free(&ft);
     }
-    printf("\ninterval %" PRIu64 " cycles (%.2f fps), first-frame latency %" PRIu64 " cycles (%.3f ms); bottleneck %s\n",
-           p->interval_cycles, p->fps, p->latency_cycles, (double)p->latency_cycles / (ds->clock_mhz * 1e3),
-           n->layers[p->slowest].name);
+    int bl;
+    const char *bstage = gen_bottleneck(n, ds, p->slowest, &bl);
+    printf("\ninterval %" PRIu64 " cycles (%.2f fps), first-frame latency %" PRIu64 " cycles (%.3f ms); bottleneck %s"
+           "%s%s%s\n", p->interval_cycles, p->fps, p->latency_cycles, (double)p->latency_cycles / (ds->clock_mhz * 1e3),
+           n->layers[bl].name, bstage ? " (stage " : "", bstage ? bstage : "", bstage ? ")" : "");
     if (an)
         printf("analytic: interval %" PRIu64 ", latency %" PRIu64 "\n", an->interval_cycles, an->latency_cycles);
     printf("resources: dsp %d, bram18 %d, lut %ld, ff %ld (%s %s)\n", ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff,

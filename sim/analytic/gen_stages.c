@@ -86,21 +86,29 @@ void gen_stages_json_add(json_t *jl, const net *n, const design *ds, int i)
     json_object_set_new(jl, "slowest_stage", json_string(gen_stage_name(s.slowest)));
 }
 
-void gen_bottleneck_json_add(json_t *j, const net *n, const design *ds, int slowest, uint64_t cycles)
+const char *gen_bottleneck(const net *n, const design *ds, int slowest, int *at)
 {
-    if (slowest < 0 || slowest >= n->n_layers)
-        return;
-    int li = slowest;
-    const char *stage = op_name(n->layers[slowest].op);
+    *at = slowest;
     gen_layer g;
     gen_stages s;
     int owner = pool_owner(n, ds, slowest, &g);
     if (owner >= 0) {
-        li = owner;
-        stage = gen_stage_name(GEN_ST_MAX_POOL);
-    } else if (gen_stages_of(n, ds, slowest, &s)) {
-        stage = gen_stage_name(s.slowest);
+        *at = owner;
+        return gen_stage_name(GEN_ST_MAX_POOL);
     }
+    if (gen_stages_of(n, ds, slowest, &s))
+        return gen_stage_name(s.slowest);
+    return NULL;
+}
+
+void gen_bottleneck_json_add(json_t *j, const net *n, const design *ds, int slowest, uint64_t cycles)
+{
+    if (slowest < 0 || slowest >= n->n_layers)
+        return;
+    int li;
+    const char *stage = gen_bottleneck(n, ds, slowest, &li);
+    if (!stage) /* not a GEN layer: the layer's whole unit */
+        stage = op_name(n->layers[li].op);
     json_object_set_new(j, "bottleneck", json_pack("{s:s,s:s,s:I}", "layer", n->layers[li].name, "stage", stage,
                                                    "cycles", (json_int_t)cycles));
 }

@@ -57,6 +57,9 @@ bool gen_pool_pixel_cycles(const net *n, const design *ds, int i, uint64_t *cost
 
 /* JSON: "stages" {name: cycles a frame} and "slowest_stage" on a GEN layer's object jl. */
 void gen_stages_json_add(json_t *jl, const net *n, const design *ds, int i);
+/* The stage that sets the pace of layer `slowest` (a valid index): its slowest GEN stage, max_pool
+ * for a pool fused into a GEN layer (*at: that conv), else NULL (*at = slowest). */
+const char *gen_bottleneck(const net *n, const design *ds, int slowest, int *at);
 /* JSON "bottleneck" {layer, stage, cycles} on the design's object j: the slowest layer (`slowest`,
  * `cycles` its period) or, when a GEN layer's stage reaches the same cycles, that layer and stage. */
 void gen_bottleneck_json_add(json_t *j, const net *n, const design *ds, int slowest, uint64_t cycles);
