@@ -95,6 +95,16 @@ mkdir gen_cfg
 "$tf2sim" export --db gen.db --design "$id" --format mixq --out gen_cfg 2>/dev/null
 grep -q "^#define CONV_3_GUARD_BIT -1$" gen_cfg/config.h && grep -q "^#define CONV_0_ACTP 8$" gen_cfg/config.h
 grep -q "^#define CONV_2_INC_BIT 13$" gen_cfg/config.h && ! grep -q "CONV_8_INC_BIT" gen_cfg/config.h
+# ... and as a fold file that carries GEN's fields and loads back as the same design
+"$tf2sim" export --db gen.db --design "$id" --format json --out gen_back.json
+"$tf2sim" sim --net ultranet --fold gen_back.json --format json --db gen.db > gen_back_sim.json
+python3 - gen_back.json gen_back_sim.json gen_mixed_dp.json <<'PY'
+import json, sys
+f, back, orig = (json.load(open(x)) for x in sys.argv[1:])
+c3 = [l for l in f["layers"] if l["name"] == "conv3"][0]
+assert (c3["guard_bits"], c3["actp"], c3["in_pe"], c3["inc_bits"], c3["bias_bits"], c3["obits"]) == (-1, 1, 2, 14, 25, 7), c3
+assert back["design_id"] == orig["design_id"] and back["interval_cycles"] == orig["interval_cycles"]
+PY
 
 # --bits override a fold file's bits; with --fold auto they drive the search
 "$tf2sim" sim --net ultranet --fold ultranet_ismart --bitw 888888888 --bita 888888888 --format json --db none > b8.json
