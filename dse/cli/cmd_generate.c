@@ -137,11 +137,11 @@ int cmd_regress_net(int argc, char **argv)
     static const struct option opts[] = {DESIGN_OPTS,
                                          {"frames", required_argument, 0, 'F'},  {"images", required_argument, 0, 'I'},
                                          {"cache", required_argument, 0, 'C'},   {"format", required_argument, 0, 'o'},
-                                         {"c-fifo-skew", required_argument, 0, 'k'}, {"fpga-boxes", required_argument, 0, 'B'},
+                                         {"fpga-boxes", required_argument, 0, 'B'},
                                          {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     design_args a = {.seed = 1};
     cosim_opts o = {.frames = 2, .seed = 1};
-    long frames = 0, skew = 0;
+    long frames = 0;
     out_format fmt = FMT_TABLE;
     tf_err e;
     int c, taken;
@@ -158,7 +158,6 @@ int cmd_regress_net(int argc, char **argv)
         case 'I': o.images = optarg; break;
         case 'C': o.cache_dir = optarg; break;
         case 'B': o.fpga_boxes = optarg; break;
-        case 'k': if (cli_parse_long("--c-fifo-skew", optarg, -1000, 1000, &skew, &e)) return cli_fail(&e); break;
         case 'o':
             if (cli_parse_format(optarg, &fmt) || fmt == FMT_CSV)
                 return cli_failf("--format: '%s' is not one of table, json", optarg);
@@ -176,7 +175,6 @@ int cmd_regress_net(int argc, char **argv)
     o.frames = frames ? (int)frames : o.images ? 0 : 2;
     o.seed = (uint32_t)a.seed;
     o.weights = a.weights;
-    o.c_fifo_skew = (int)skew;
     if (!o.cache_dir) {
         const char *env = getenv("TF2SIM_RTL_CACHE");
         o.cache_dir = env && *env ? env : "rtl_cache";

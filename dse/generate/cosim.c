@@ -499,7 +499,6 @@ int cosim_run(net *n, const design *ds, const device *dv, const cosim_opts *o, c
     double t0 = now_s();
     if (design_copy(&dc, ds, e))
         goto out;
-    dc.fifo_depth += o->c_fifo_skew;
     cycle_opts co;
     cycle_opts_default(&co);
     co.frames = frames;

@@ -22,7 +22,6 @@ typedef struct cosim_opts {
     int frames;            /* frames to stream (with images: at most the images found) */
     uint32_t seed;         /* random weights and inputs */
     const char *cache_dir; /* where verilated designs are kept */
-    int c_fifo_skew;       /* test hook: the C model's FIFOs this many words deeper (0 = none) */
     const char *fpga_boxes; /* with images named <id>.jpg: one "xmin xmax ymin ymax" line per id */
 } cosim_opts;
 
