@@ -4,11 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "task/classify.h"
 #include "cli/cli.h"
-#include "net/config_path.h"
-#include "task/detect.h"
-#include "numerics/infer.h"
+#include "task/measure.h"
 #include "numerics/weights_ismart.h"
 
 static const char ACC_HELP[] =
@@ -50,196 +47,47 @@ static bool file_exists(const char *dir, const char *name)
     return access(p, R_OK) == 0;
 }
 
-static int apply_bits_opt(net *n, const char *bw, const char *ba, tf_err *e)
+/* Classification: top-1 of the requested bits (or the bits table) beside the float model. */
+static int print_classify(const net *n, const cls_request *rq, out_format fmt)
 {
-    if (bw && strlen(bw) == 1) {
-        if (bw[0] < '1' || bw[0] > '8')
-            return tf_errf(e, "--bitw: '%s': bits must be 1..8", bw);
-        if (net_apply_bits(n, bw[0] - '0', 0, e))
-            return -1;
-        bw = NULL;
-    }
-    if (ba && strlen(ba) == 1) {
-        if (ba[0] < '1' || ba[0] > '8')
-            return tf_errf(e, "--bita: '%s': bits must be 1..8", ba);
-        if (net_apply_bits(n, 0, ba[0] - '0', e))
-            return -1;
-        ba = NULL;
-    }
-    return net_apply_bit_digits(n, bw, ba, e);
-}
-
-typedef struct cls_opts {
-    const char *bitw, *bita, *wdir, *data;
-    bool pow2, float_only, table, tf2, act_channel;
-    long calib, limit, threads;
-    out_format fmt;
-} cls_opts;
-
-/* One quantised configuration: top-1 over the test set. */
-static int cls_one(const net *base, const float_weights *fw, const cls_data *train, const cls_data *test,
-                   const char *bw, const char *ba, bool pow2, const cls_opts *o, double *top1, char *bits, size_t cap,
-                   tf_err *e)
-{
-    net n;
-    if (net_clone(&n, base, e))
-        return -1;
-    if (apply_bits_opt(&n, bw, ba, e)) {
-        net_free(&n);
-        return -1;
-    }
-    for (int i = 0; i < n.n_layers; i++)
-        if (layer_is_compute(&n.layers[i]) && (n.layers[i].wbits < 2 || n.layers[i].abits < 1)) {
-            tf_errf(e, "%s: %d-bit weights are not supported (signed weights need 2..8 bits)", n.layers[i].name,
-                    n.layers[i].wbits);
-            net_free(&n);
-            return -1;
-        }
-    char w[NET_MAX_LAYERS + 1], a[NET_MAX_LAYERS + 1];
-    net_bit_digits(&n, w, a, sizeof w);
-    snprintf(bits, cap, "%s/%s", w, a);
-    int nc = (int)(o->calib < train->images.count ? o->calib : train->images.count);
-    /* Calibration images: spread over the training set. */
-    size_t px = (size_t)n.in_h * n.in_w;
-    uint8_t *cal = malloc((size_t)nc * px);
-    if (!cal) {
-        net_free(&n);
-        return tf_errf(e, "out of memory");
-    }
-    long step = train->images.count / nc;
-    for (int k = 0; k < nc; k++)
-        memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
-    ptq_model m;
-    int rc = ptq_build_opts(&m, &n, fw, cal, nc, pow2, o->act_channel, e);
-    free(cal);
-    int correct = 0;
-    if (rc == 0) {
-        rc = cls_eval(&n, fw, &m, test, (int)o->limit, (int)o->threads, &correct, e);
-        ptq_free(&m);
-    }
-    int cnt = o->limit && o->limit < test->images.count ? (int)o->limit : (int)test->images.count;
-    *top1 = (double)correct / cnt;
-    net_free(&n);
-    return rc;
-}
-
-/* The TF2 engine model: INQ weights and int8 features calibrated on the training images. */
-static int cls_one_tf2(const net *n, const float_weights *fw, const cls_data *train, const cls_data *test,
-                       const cls_opts *o, double *top1, tf_err *e)
-{
-    int nc = (int)(o->calib < train->images.count ? o->calib : train->images.count);
-    size_t px = (size_t)n->in_h * n->in_w;
-    uint8_t *cal = malloc((size_t)nc * px);
-    if (!cal)
-        return tf_errf(e, "out of memory");
-    long step = train->images.count / nc;
-    for (int k = 0; k < nc; k++)
-        memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
-    tf2_model t;
-    int rc = tf2_model_build(&t, n, fw, cal, nc, e), correct = 0;
-    free(cal);
-    if (rc == 0) {
-        rc = cls_eval_tf2(&t, test, (int)o->limit, (int)o->threads, &correct, e);
-        tf2_model_free(&t);
-    }
-    int cnt = o->limit && o->limit < test->images.count ? (int)o->limit : (int)test->images.count;
-    *top1 = (double)correct / cnt;
-    return rc;
-}
-
-static int run_classify(net *n, cls_opts *o)
-{
+    cls_result r;
     tf_err e;
-    char wdir[1024], data[1024];
-    if (o->wdir)
-        snprintf(wdir, sizeof wdir, "%s", o->wdir);
-    else if (getenv("TF2SIM_MODELS"))
-        snprintf(wdir, sizeof wdir, "%s/%s", getenv("TF2SIM_MODELS"), n->name);
-    else
-        config_model_dir(n->name, wdir, sizeof wdir);
-    snprintf(data, sizeof data, "%s", o->data ? o->data : "/usr/share/datasets/fashion-mnist");
-    float_weights fw;
-    if (float_weights_load_npy(&fw, n, wdir, &e))
+    if (cls_measure(n, rq, &r, &e))
         return cli_fail(&e);
-    cls_data train, test;
-    int rc = 2;
-    if (cls_data_load(&test, data, "t10k", n, &e)) {
-        float_weights_free(&fw);
-        return cli_fail(&e);
-    }
-    if (cls_data_load(&train, data, "train", n, &e)) {
-        cls_data_free(&test);
-        float_weights_free(&fw);
-        return cli_fail(&e);
-    }
-    int cnt = o->limit && o->limit < test.images.count ? (int)o->limit : (int)test.images.count;
-    int fcorrect = 0;
-    if (cls_eval(n, &fw, NULL, &test, cnt, (int)o->threads, &fcorrect, &e)) {
-        cli_fail(&e);
-        goto out;
-    }
-    double ftop1 = (double)fcorrect / cnt;
-    if (o->table) {
-        static const struct { const char *w, *a; bool p2; } rows[] = {
-            {"8", "8", false}, {"7", "7", false}, {"6", "6", false}, {"5", "5", false}, {"4", "8", false},
-            {"4", "4", false}, {"3", "3", false}, {"2", "8", false}, {"2", "2", false}, {"4", "8", true},
-            {"4", "4", true},  {"3", "8", true}};
+    if (rq->table) {
         static const char *head[] = {"weights", "bitw/bita", "top1", "vs_float"};
         out_table t;
         table_init(&t, 4, head);
         json_t *arr = json_array();
-        table_addf(&t, "float\t-\t%.4f\t%+.4f", ftop1, 0.0);
-        for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
-            double top1;
-            char bits[2 * NET_MAX_LAYERS + 2];
-            if (cls_one(n, &fw, &train, &test, rows[r].w, rows[r].a, rows[r].p2, o, &top1, bits, sizeof bits, &e)) {
-                table_free(&t);
-                json_decref(arr);
-                cli_fail(&e);
-                goto out;
+        table_addf(&t, "float\t-\t%.4f\t%+.4f", r.float_top1, 0.0);
+        for (int i = 0; i < r.n_rows; i++) {
+            const cls_row *x = &r.rows[i];
+            if (x->tf2) {
+                table_addf(&t, "tf2 INQ\tw4 (pow2 code)/int8\t%.4f\t%+.4f", x->top1, x->top1 - r.float_top1);
+                json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:f}", "engine", "tf2", "bits", x->bits, "metric",
+                                                     "top1", "value", x->top1));
+            } else {
+                table_addf(&t, "%s\t%s\t%.4f\t%+.4f", x->pow2 ? "pow2" : "int", x->bits, x->top1,
+                           x->top1 - r.float_top1);
+                json_array_append_new(arr, json_pack("{s:s,s:b,s:s,s:f}", "bits", x->bits, "pow2", x->pow2, "metric",
+                                                     "top1", "value", x->top1));
             }
-            table_addf(&t, "%s\t%s\t%.4f\t%+.4f", rows[r].p2 ? "pow2" : "int", bits, top1, top1 - ftop1);
-            json_array_append_new(arr, json_pack("{s:s,s:b,s:s,s:f}", "bits", bits, "pow2", rows[r].p2, "metric",
-                                                 "top1", "value", top1));
         }
-        double t2;
-        if (cls_one_tf2(n, &fw, &train, &test, o, &t2, &e)) {
-            table_free(&t);
-            json_decref(arr);
-            cli_fail(&e);
-            goto out;
-        }
-        table_addf(&t, "tf2 INQ\tw4 (pow2 code)/int8\t%.4f\t%+.4f", t2, t2 - ftop1);
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:f}", "engine", "tf2", "bits", "inq4/int8", "metric",
-                                             "top1", "value", t2));
-        if (o->fmt == FMT_JSON) {
-            json_t *j = json_pack("{s:s,s:i,s:f,s:o}", "net", n->name, "images", cnt, "float_top1", ftop1, "rows", arr);
+        if (fmt == FMT_JSON) {
+            json_t *j = json_pack("{s:s,s:i,s:f,s:o}", "net", n->name, "images", r.images, "float_top1", r.float_top1,
+                                  "rows", arr);
             json_print(j, stdout);
             json_decref(j);
         } else {
             json_decref(arr);
-            table_print(&t, o->fmt, stdout);
+            table_print(&t, fmt, stdout);
         }
         table_free(&t);
-        rc = 0;
-        goto out;
+        return 0;
     }
-    double top1 = ftop1;
-    char bits[2 * NET_MAX_LAYERS + 2] = "float";
-    if (o->tf2 && !o->float_only) {
-        snprintf(bits, sizeof bits, "tf2: INQ 4-bit weights, int8 features");
-        if (cls_one_tf2(n, &fw, &train, &test, o, &top1, &e)) {
-            cli_fail(&e);
-            goto out;
-        }
-    } else if (!o->float_only &&
-               cls_one(n, &fw, &train, &test, o->bitw, o->bita, o->pow2, o, &top1, bits, sizeof bits, &e)) {
-        cli_fail(&e);
-        goto out;
-    }
-    if (o->fmt == FMT_JSON) {
-        json_t *j = json_pack("{s:s,s:s,s:b,s:i,s:s,s:f,s:f}", "net", n->name, "bits", bits, "pow2", o->pow2, "images",
-                              cnt, "metric", "top1", "value", top1, "float_top1", ftop1);
+    if (fmt == FMT_JSON) {
+        json_t *j = json_pack("{s:s,s:s,s:b,s:i,s:s,s:f,s:f}", "net", n->name, "bits", r.bits, "pow2", rq->pow2,
+                              "images", r.images, "metric", "top1", "value", r.top1, "float_top1", r.float_top1);
         json_print(j, stdout);
         json_decref(j);
     } else {
@@ -247,19 +95,52 @@ static int run_classify(net *n, cls_opts *o)
         out_table t;
         table_init(&t, 2, head);
         table_addf(&t, "net\t%s", n->name);
-        table_addf(&t, "bitw/bita\t%s%s", bits, o->pow2 ? " (pow2 weights)" : "");
-        table_addf(&t, "images\t%d", cnt);
-        table_addf(&t, "top1\t%.4f", top1);
-        table_addf(&t, "float_top1\t%.4f", ftop1);
-        table_print(&t, o->fmt, stdout);
+        table_addf(&t, "bitw/bita\t%s%s", r.bits, rq->pow2 ? " (pow2 weights)" : "");
+        table_addf(&t, "images\t%d", r.images);
+        table_addf(&t, "top1\t%.4f", r.top1);
+        table_addf(&t, "float_top1\t%.4f", r.float_top1);
+        table_print(&t, fmt, stdout);
         table_free(&t);
     }
-    rc = 0;
-out:
-    cls_data_free(&train);
-    cls_data_free(&test);
-    float_weights_free(&fw);
-    return rc;
+    return 0;
+}
+
+/* Detection: mean IoU, and agreement with --compare's boxes. */
+static int print_detect(net *n, const det_request *rq, out_format fmt)
+{
+    det_result r;
+    tf_err e;
+    if (det_measure(n, rq, &r, &e))
+        return cli_fail(&e);
+    if (fmt == FMT_JSON) {
+        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:f}", "net", n->name, "weights", rq->wdir, "data",
+                              rq->data, "bitw", r.bitw, "bita", r.bita, "images", r.images, "metric", "mean_iou",
+                              "value", r.mean_iou);
+        if (rq->compare)
+            json_object_set_new(j, "compare",
+                                json_pack("{s:s,s:f,s:i,s:i,s:i,s:f}", "file", rq->compare, "agreement",
+                                          (double)r.within_2px / r.images, "within_2px", r.within_2px, "exact",
+                                          r.exact, "images", r.images, "mean_iou", r.compare_mean_iou));
+        json_print(j, stdout);
+        json_decref(j);
+        return 0;
+    }
+    static const char *head[] = {"metric", "value"};
+    out_table t;
+    table_init(&t, 2, head);
+    table_addf(&t, "net\t%s", n->name);
+    table_addf(&t, "bitw/bita\t%s/%s", r.bitw, r.bita);
+    table_addf(&t, "images\t%d", r.images);
+    table_addf(&t, "mean_iou\t%.4f", r.mean_iou);
+    if (rq->compare) {
+        table_addf(&t, "compare_mean_iou\t%.4f", r.compare_mean_iou);
+        table_addf(&t, "iou_gap\t%+.4f", r.mean_iou - r.compare_mean_iou);
+        table_addf(&t, "agreement_2px\t%.4f (%d/%d)", (double)r.within_2px / r.images, r.within_2px, r.images);
+        table_addf(&t, "exact_boxes\t%d/%d", r.exact, r.images);
+    }
+    table_print(&t, fmt, stdout);
+    table_free(&t);
+    return 0;
 }
 
 int cmd_accuracy(int argc, char **argv)
@@ -368,10 +249,10 @@ int cmd_accuracy(int argc, char **argv)
             return cli_failf("accuracy: --engine tf2 fixes the bits (INQ 4-bit weights, int8 features); "
                              "drop --bitw/--bita/--pow2");
         }
-        cls_opts co = {.bitw = bitw, .bita = bita, .wdir = wdir, .data = data, .pow2 = pow2, .tf2 = tf2, .act_channel = act_channel,
-                       .float_only = float_only, .table = bits_table, .calib = calib, .limit = limit,
-                       .threads = threads, .fmt = fmt};
-        int r = run_classify(&n, &co);
+        cls_request cr = {.bitw = bitw, .bita = bita, .wdir = wdir, .data = data, .pow2 = pow2, .tf2 = tf2,
+                          .act_channel = act_channel, .float_only = float_only, .table = bits_table, .calib = calib,
+                          .limit = limit, .threads = threads};
+        int r = print_classify(&n, &cr, fmt);
         net_free(&n);
         return r;
     }
@@ -390,102 +271,9 @@ int cmd_accuracy(int argc, char **argv)
         return cli_failf("accuracy: --bita, --pow2, --float, --bits-table, --engine and --act-scale are for classification (the integer "
                          "weights of a detection set fix the bits)");
     }
-    if (bitw && net_apply_bit_digits(&n, bitw, NULL, &e)) {
-        net_free(&n);
-        return cli_fail(&e);
-    }
-    mixq_weights w;
-    if (weights_ismart_load(&w, &n, wdir, (int)lshift, bitw != NULL, &e)) {
-        net_free(&n);
-        return cli_fail(&e);
-    }
-    det_set set;
-    box *mine = NULL, *other = NULL;
-    int n_other = 0, rc = 2;
-    if (det_set_load(&set, data, &e)) {
-        cli_fail(&e);
-        goto out_w;
-    }
-    if (limit && limit < set.n)
-        set.n = (int)limit;
-    if (cmp && det_boxes_load(cmp, &other, &n_other, &e)) {
-        cli_fail(&e);
-        goto out_set;
-    }
-    for (int i = 0; cmp && i < set.n; i++)
-        if (set.items[i].id < 0 || set.items[i].id >= n_other) {
-            cli_failf("--compare %s: has %d lines but the data set needs image id %d (one line per id, 0-based)", cmp,
-                      n_other, set.items[i].id);
-            goto out_set;
-        }
-    mine = calloc((size_t)set.n, sizeof *mine);
-    if (!mine) {
-        cli_failf("out of memory");
-        goto out_set;
-    }
-    if (det_run_set(&n, &w, &set, rm, (int)threads, mine, &e)) {
-        cli_fail(&e);
-        goto out_set;
-    }
-    double iou = 0, iou_other = 0;
-    int agree = 0, exact = 0;
-    for (int i = 0; i < set.n; i++) {
-        iou += box_iou(mine[i], set.items[i].gt);
-        if (cmp) {
-            box o = other[set.items[i].id];
-            iou_other += box_iou(o, set.items[i].gt);
-            agree += box_close(mine[i], o, 2);
-            exact += box_close(mine[i], o, 0);
-        }
-    }
-    iou /= set.n;
-    iou_other /= set.n;
-    if (boxes_out) {
-        FILE *f = fopen(boxes_out, "w");
-        if (!f) {
-            cli_failf("--boxes-out %s: cannot create", boxes_out);
-            goto out_set;
-        }
-        for (int i = 0; i < set.n; i++)
-            fprintf(f, "%s %d %d %d %d\n", set.items[i].file, mine[i].xmin, mine[i].xmax, mine[i].ymin, mine[i].ymax);
-        fclose(f);
-    }
-    char bw[NET_MAX_LAYERS + 1], ba[NET_MAX_LAYERS + 1];
-    net_bit_digits(&n, bw, ba, sizeof bw);
-    if (fmt == FMT_JSON) {
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:f}", "net", n.name, "weights", wdir, "data", data,
-                              "bitw", bw, "bita", ba, "images", set.n, "metric", "mean_iou", "value", iou);
-        if (cmp)
-            json_object_set_new(j, "compare",
-                                json_pack("{s:s,s:f,s:i,s:i,s:i,s:f}", "file", cmp, "agreement", (double)agree / set.n,
-                                          "within_2px", agree, "exact", exact, "images", set.n, "mean_iou",
-                                          iou_other));
-        json_print(j, stdout);
-        json_decref(j);
-    } else {
-        static const char *head[] = {"metric", "value"};
-        out_table t;
-        table_init(&t, 2, head);
-        table_addf(&t, "net\t%s", n.name);
-        table_addf(&t, "bitw/bita\t%s/%s", bw, ba);
-        table_addf(&t, "images\t%d", set.n);
-        table_addf(&t, "mean_iou\t%.4f", iou);
-        if (cmp) {
-            table_addf(&t, "compare_mean_iou\t%.4f", iou_other);
-            table_addf(&t, "iou_gap\t%+.4f", iou - iou_other);
-            table_addf(&t, "agreement_2px\t%.4f (%d/%d)", (double)agree / set.n, agree, set.n);
-            table_addf(&t, "exact_boxes\t%d/%d", exact, set.n);
-        }
-        table_print(&t, fmt, stdout);
-        table_free(&t);
-    }
-    rc = 0;
-out_set:
-    free(mine);
-    free(other);
-    det_set_free(&set);
-out_w:
-    mixq_weights_free(&w);
+    det_request dr = {.wdir = wdir, .data = data, .bitw = bitw, .compare = cmp, .boxes_out = boxes_out,
+                      .lshift = (int)lshift, .resize = rm, .limit = limit, .threads = threads};
+    int rc = print_detect(&n, &dr, fmt);
     net_free(&n);
     return rc;
 }

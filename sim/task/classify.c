@@ -160,19 +160,42 @@ void cls_cache_clear(void)
     pthread_mutex_unlock(&g_cache.mu);
 }
 
+void cls_model_dir(const net *n, const char *wdir, char *out, size_t cap)
+{
+    if (wdir)
+        snprintf(out, cap, "%s", wdir);
+    else if (getenv("TF2SIM_MODELS"))
+        snprintf(out, cap, "%s/%s", getenv("TF2SIM_MODELS"), n->name);
+    else
+        config_model_dir(n->name, out, cap);
+}
+
+uint8_t *cls_calib_images(const net *n, const cls_data *train, long calib, int *count, tf_err *e)
+{
+    int nc = (int)(calib < train->images.count ? calib : train->images.count);
+    if (nc < 1)
+        nc = 1;
+    size_t px = (size_t)n->in_h * n->in_w;
+    uint8_t *cal = malloc((size_t)nc * px);
+    if (!cal) {
+        tf_errf(e, "out of memory");
+        return NULL;
+    }
+    long step = train->images.count / nc;
+    for (int k = 0; k < nc; k++)
+        memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
+    *count = nc;
+    return cal;
+}
+
 int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow2, int calib, int limit,
                       int threads, double *top1, int *images, tf_err *e)
 {
     *top1 = -1;
     *images = 0;
     char wd[1024], dd[1024], key[2200];
-    if (wdir)
-        snprintf(wd, sizeof wd, "%s", wdir);
-    else if (getenv("TF2SIM_MODELS"))
-        snprintf(wd, sizeof wd, "%s/%s", getenv("TF2SIM_MODELS"), n->name);
-    else
-        config_model_dir(n->name, wd, sizeof wd);
-    snprintf(dd, sizeof dd, "%s", data ? data : "/usr/share/datasets/fashion-mnist");
+    cls_model_dir(n, wdir, wd, sizeof wd);
+    snprintf(dd, sizeof dd, "%s", data ? data : CLS_DEFAULT_DATA);
     char probe[1100];
     snprintf(probe, sizeof probe, "%s/%s_w.npy", wd, n->layers[0].name);
     if (access(probe, R_OK) != 0)
@@ -208,19 +231,11 @@ int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow
     }
     const float_weights *fw = &g_cache.fw;
     const cls_data *train = &g_cache.train, *test = &g_cache.test;
-    int rc = -1, nc = calib < train->images.count ? calib : (int)train->images.count;
-    if (nc < 1)
-        nc = 1;
-    size_t px = (size_t)n->in_h * n->in_w;
-    uint8_t *cal = malloc((size_t)nc * px);
+    int rc = -1, nc;
+    uint8_t *cal = cls_calib_images(n, train, calib, &nc, e);
     ptq_model m;
-    if (!cal) {
-        tf_errf(e, "out of memory");
+    if (!cal)
         goto out;
-    }
-    long step = train->images.count / nc;
-    for (int k = 0; k < nc; k++)
-        memcpy(cal + (size_t)k * px, train->images.data + (size_t)(k * step) * px, px);
     if (ptq_build(&m, n, fw, cal, nc, pow2, e) == 0) {
         int cnt = limit > 0 && limit < test->images.count ? limit : (int)test->images.count, correct = 0;
         if (cls_eval(n, fw, &m, test, cnt, threads, &correct, e) == 0) {

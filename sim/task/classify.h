@@ -4,6 +4,8 @@
 #define TF2SIM_CLASSIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "net/error.h"
 #include "numerics/float_ref.h"
@@ -29,6 +31,16 @@ int cls_eval_tf2(const tf2_model *t, const cls_data *d, int count, int threads, 
 
 /* Drops what cls_top1_for_bits keeps between calls. */
 void cls_cache_clear(void);
+
+/* Debian's dataset-fashion-mnist: the default classification data set. */
+#define CLS_DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
+
+/* The folder of a net's float weights: wdir if given, else $TF2SIM_MODELS/NET, else configs/models/NET. */
+void cls_model_dir(const net *n, const char *wdir, char *out, size_t cap);
+
+/* min(calib, training images) calibration images, spread evenly over the training set (at
+ * least one); malloc'd, *count of them. */
+uint8_t *cls_calib_images(const net *n, const cls_data *train, long calib, int *count, tf_err *e);
 
 #endif
 
