@@ -22,6 +22,7 @@ PACKAGES=(
   clang libclang-rt-14-dev                  # libFuzzer + sanitizers for scripts/fuzz.sh
   valgrind                                  # memcheck of a full sweep in the tests
   protobuf-c-compiler libprotobuf-c-dev     # ONNX import: protoc-c turns sim/transform/onnx.proto into C, libprotobuf-c parses
+  python3-torchvision python3-onnx          # the torchvision zoo test (exports real models) and the QDQ test model
 )
 
 missing=()

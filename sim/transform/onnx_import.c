@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "net/json_config.h"
 #include "net_write.h"
@@ -802,15 +803,21 @@ static int do_fc(ctx *c, const Node *nd, size_t idx, int gemm)
     size_t n;
     if (tensor_f32(c, Bt, nd->input[1], &m, &n))
         return -1;
-    L->w = malloc(sizeof(float) * n);
-    if (!L->w) {
+    if (transB) { /* already [cout][cin]: scaled in place (VGG's fc6 is 400 MB) */
+        for (size_t i = 0; i < n; i++)
+            m[i] *= alpha;
+        L->w = m;
+    } else {
+        L->w = malloc(sizeof(float) * n);
+        if (!L->w) {
+            free(m);
+            return tf_errf(c->e, "out of memory");
+        }
+        for (int o = 0; o < cout; o++)
+            for (int i = 0; i < cin; i++)
+                L->w[(size_t)o * cin + i] = alpha * m[(size_t)i * cout + o];
         free(m);
-        return tf_errf(c->e, "out of memory");
     }
-    for (int o = 0; o < cout; o++)
-        for (int i = 0; i < cin; i++)
-            L->w[(size_t)o * cin + i] = alpha * (transB ? m[(size_t)o * cin + i] : m[(size_t)i * cout + o]);
-    free(m);
     if (Ct) {
         if (tensor_f32(c, Ct, nd->input[2], &L->b, &n))
             return -1;
@@ -1685,31 +1692,23 @@ int onnx_import_file(const char *path, const char *name, onnx_result *r, tf_err 
     FILE *f = fopen(path, "rb");
     if (!f)
         return tf_errf(e, "%s: cannot open (%s)", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            size_t nc = cap ? cap * 2 : 1 << 16;
-            if (nc > ((size_t)1 << 31)) {
-                free(buf);
-                fclose(f);
-                return tf_errf(e, "%s: larger than 2 GiB (the protobuf limit)", path);
-            }
-            uint8_t *nb = realloc(buf, nc);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return tf_errf(e, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (k == 0)
-            break;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return tf_errf(e, "%s: not a regular file", path);
     }
-    int err = ferror(f);
+    if ((uint64_t)st.st_size > ((uint64_t)1 << 31)) {
+        fclose(f);
+        return tf_errf(e, "%s: larger than 2 GiB (the protobuf limit)", path);
+    }
+    size_t len = (size_t)st.st_size; /* one allocation: a VGG is 500 MB */
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf) {
+        fclose(f);
+        return tf_errf(e, "%s: out of memory", path);
+    }
+    size_t got = fread(buf, 1, len, f);
+    int err = ferror(f) || got != len;
     fclose(f);
     if (err) {
         free(buf);
