@@ -236,9 +236,11 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
         return tf_errf(e, "out of memory");
     wave *wv = malloc(sizeof(wave) * (size_t)(n->n_layers > 0 ? n->n_layers : 1));
     bool *consumed = calloc((size_t)(n->n_layers > 0 ? n->n_layers : 1), sizeof(bool));
-    if (!wv || !consumed) {
+    uint64_t *pool_px = calloc((size_t)(n->n_layers > 0 ? n->n_layers : 1), sizeof(uint64_t));
+    if (!wv || !consumed || !pool_px) {
         free(wv);
         free(consumed);
+        free(pool_px);
         perf_free(p);
         return tf_errf(e, "out of memory");
     }
@@ -251,14 +253,20 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
         const layer *l = &n->layers[i];
         layer_perf *lp = &p->layers[i];
         if (layer_is_compute(l)) {
-            lp->cycles = gen_layer_cycles(n, ds, i); /* a GEN layer: its slowest stage */
+            gen_stages gs;
+            if (gen_stages_of(n, ds, i, &gs)) { /* a GEN layer: its slowest stage */
+                lp->cycles = gs.frame[gs.slowest];
+                if (gs.pool_layer >= 0)
+                    pool_px[gs.pool_layer] = gs.pool_pixel;
+            } else {
+                lp->cycles = analytic_layer_cycles(l, &ds->fold[i]);
+            }
             /* packed schedules do several products per lane (pe_array.h) */
             double cap = pe_array_products_per_cycle(l, &ds->fold[i]) * (double)lp->cycles;
             lp->pe_util = cap > 0 ? (double)l->macs / cap : 0.0;
         } else {
-            uint64_t px;
-            if (gen_pool_pixel_cycles(n, ds, i, &px)) /* GEN's fused max_pool2x2 */
-                lp->cycles = (uint64_t)l->hout * (uint64_t)l->wout * px;
+            if (pool_px[i]) /* GEN's fused max_pool2x2 (gen_pool_pixel_cycles) */
+                lp->cycles = (uint64_t)l->hout * (uint64_t)l->wout * pool_px[i];
             else
                 lp->cycles = analytic_stream_cycles(l, l->inputs[0] >= 0 ? stream_lanes(n, ds, l->inputs[0]) : 1);
             lp->pe_util = 1.0;
@@ -289,6 +297,7 @@ int analytic_dataflow(const net *n, const design *ds, perf *p, tf_err *e)
             latency = wv[i].t1;
     free(wv);
     free(consumed);
+    free(pool_px);
     bool joins = false;
     for (int i = 0; i < n->n_layers && !joins; i++)
         joins = n->layers[i].n_inputs > 1;

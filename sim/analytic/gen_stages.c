@@ -30,7 +30,8 @@ bool gen_stages_of(const net *n, const design *ds, int i, gen_stages *s)
     uint64_t outpenum = (uint64_t)(g.cout / g.opf), row_len = (uint64_t)g.row_len, np = (uint64_t)g.np;
     uint64_t infold = (uint64_t)g.infold, per_act = (uint64_t)(g.opf / g.actp);
     uint64_t lb_in = (uint64_t)(g.cin / g.in_pe) * row_len * np, lb_out = outpenum * row_len * infold;
-    *s = (gen_stages){.rows = (uint64_t)g.hin};
+    *s = (gen_stages){.rows = (uint64_t)g.hin, .pool_layer = g.pool_layer,
+                      .pool_pixel = g.pooled ? 2 * outpenum : 0};
     s->per_row[GEN_ST_LINE_BUFFER] = lb_in > lb_out ? lb_in : lb_out;
     s->per_row[GEN_ST_ARRAY] = outpenum * (uint64_t)g.knum * infold * row_len;
     s->per_row[GEN_ST_DOWNSIZE] = outpenum * row_len * np * per_act;
@@ -69,7 +70,7 @@ bool gen_pool_pixel_cycles(const net *n, const design *ds, int i, uint64_t *cost
     gen_layer g;
     if (pool_owner(n, ds, i, &g) < 0)
         return false;
-    *cost = 2 * (uint64_t)(g.cout / g.opf);
+    *cost = 2 * (uint64_t)(g.cout / g.opf); /* = gen_stages.pool_pixel */
     return true;
 }
 

@@ -38,6 +38,8 @@ typedef struct gen_stages {
     uint64_t rows;                   /* IN_H: rows a frame */
     uint64_t per_row[GEN_ST__COUNT]; /* cycles per input row; 0: no such stage (no pool) */
     uint64_t frame[GEN_ST__COUNT];   /* cycles per frame */
+    int pool_layer;                  /* the fused 2x2 pool's index, or -1 */
+    uint64_t pool_pixel;             /* its cycles per output pixel: 2*C/OCH_PF (0: no pool) */
     gen_stage_kind slowest;          /* the stage with the most cycles a frame (the array, else the first, on a tie) */
 } gen_stages;
 

@@ -148,8 +148,11 @@ static int next_reader_bits(const net *n, int i)
 
 int fold_obits_check(const design *ds, const net *n, int i, tf_err *e)
 {
-    int ob = ds->fold[i].obits, next = next_reader_bits(n, i);
-    if (ob && next && ob != next)
+    int ob = ds->fold[i].obits;
+    if (!ob) /* the common case, checked on every evaluation: no walk */
+        return 0;
+    int next = next_reader_bits(n, i);
+    if (next && ob != next)
         return tf_errf(e, "layer %s: obits %d, but the next layer reads %d-bit activations (allowed: %d)",
                        n->layers[i].name, ob, next, next);
     return 0;

@@ -110,6 +110,7 @@ int gen_layer_params(const net *n, const design *ds, int i, gen_layer *g, tf_err
     if (ncons > 1)
         return tf_errf(e, "mixq-hls: layer %s: %d consumers; the MixQ pipeline has no stream fork", nm, ncons);
     g->pooled = ncons == 1 && gen_is_pool2x2(&n->layers[first]);
+    g->pool_layer = g->pooled ? first : -1;
     g->obits = f->obits ? f->obits : net_out_bits(n, i);
     g->head = g->obits >= 32; /* raw accumulator out: GEN Conv1x1_Opt_Templates (Bias_Trim / Trim) */
     if (g->head)

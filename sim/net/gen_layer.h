@@ -31,6 +31,7 @@ typedef struct gen_layer {
     int obits;                  /* OUT_BIT; 32 on a raw-accumulator head */
     bool head;                  /* raw accumulator out (GEN Conv1x1 head: Bias_Trim, no BN) */
     bool pooled;                /* a 2x2 max pool follows (GEN fuses it into the layer) */
+    int pool_layer;             /* that pool's index (-1: none) */
     int knum, infold, row_len;  /* array loops: KNUM, INFOLD, ROW_LEN = (IN_W+K-2)/Np + 1 */
 } gen_layer;
 
