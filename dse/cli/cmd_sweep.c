@@ -32,7 +32,9 @@ static const char HELP[] =
     "  --bits W/A        every (non-fixed) layer at W-bit weights, A-bit activations (1..8)\n"
     "  --bitw DIGITS     one weight-bit digit per compute layer, e.g. 844444448\n"
     "  --bita DIGITS     one activation-bit digit per compute layer, e.g. 844444444\n"
-    "  --clock MHz       fabric clock for fps (default: the device's)\n"
+    "  --clock MHz|auto  fabric clock for fps; auto: each design at the clock it is predicted to reach\n"
+    "                    (the mixq-hls period model, at most GEN's 250 MHz target). Default: auto for\n"
+    "                    mixq-hls dataflow sweeps, else the device's clock\n"
     "  --strategy S      auto | frontier | greedy | exhaustive | anneal (default auto)\n"
     "  --seed N          random seed of the annealing (default 1; same seed, same designs)\n"
     "  --mixed           mixed precision: walk per-layer bit widths (needs a net with weights and data)\n"
@@ -137,7 +139,12 @@ static int parse(int argc, char **argv, sweep_opts *o, tf_err *e)
         case 'B': if (cli_parse_bits(optarg, &r->wbits, &r->abits, e)) return -1; break;
         case 'w': r->bitw = optarg; break;
         case 'a': r->bita = optarg; break;
-        case 'c': if (cli_parse_double("--clock", optarg, 1, 2000, &r->clock, e)) return -1; break;
+        case 'c':
+            if (strcmp(optarg, "auto") == 0)
+                r->clock = SWEEP_CLOCK_AUTO;
+            else if (cli_parse_double("--clock", optarg, 1, 2000, &r->clock, e))
+                return tf_err_prefix(e, "(or auto)");
+            break;
         case 's':
             if (strategy_parse(optarg, &r->strategy))
                 return tf_errf(e, "--strategy: '%s' is not one of auto, frontier, greedy, exhaustive, anneal", optarg);
@@ -266,6 +273,7 @@ static json_t *row_json(const design_row *r)
     json_object_set_new(j, "bitw", json_string(r->bitw));
     json_object_set_new(j, "bita", json_string(r->bita));
     json_object_set_new(j, "accuracy", r->accuracy >= 0 ? json_real(r->accuracy) : json_null());
+    json_object_set_new(j, "clock_mhz", json_real(r->clock_mhz));
     return j;
 }
 
@@ -439,6 +447,7 @@ int cmd_sweep(int argc, char **argv)
                               (json_int_t)b->lut, "ff", (json_int_t)b->ff, "best", jb, "front", front, "front_bram",
                               front_bram, "plots", png_dsp, png_bram);
         json_object_set_new(j, "resumed", json_boolean(res.resumed));
+        json_object_set_new(j, "clock", res.base.clock_auto ? json_string("auto") : json_real(res.base.clock_mhz));
         if (png_acc[0])
             json_array_append_new(json_object_get(j, "plots"), json_string(png_acc));
         if (res.has_acc) {
@@ -484,8 +493,9 @@ int cmd_sweep(int argc, char **argv)
                    "bram18 %d, lut %ld, ff %ld\n", n->name, dv->name, res.vectors, res.acc_lo, res.acc_hi, res.base.clock_mhz, b->dsp,
                    b->bram18, b->lut, b->ff);
         else
-            printf("sweep %s on %s (bitw %s, bita %s, %.0f MHz%s), budget dsp %d, bram18 %d, lut %ld, ff %ld\n",
-                   n->name, dv->name, res.bitw, res.bita, res.base.clock_mhz, res.has_acc ? "" : "; no accuracy data", b->dsp, b->bram18,
+            printf("sweep %s on %s (bitw %s, bita %s, %s%.0f MHz%s), budget dsp %d, bram18 %d, lut %ld, ff %ld\n",
+                   n->name, dv->name, res.bitw, res.bita, res.base.clock_auto ? "clock predicted per design, at most " : "",
+                   res.base.clock_mhz, res.has_acc ? "" : "; no accuracy data", b->dsp, b->bram18,
                    b->lut, b->ff);
         if (o->rq.arch == ARCH_DATAFLOW)
             printf("built with %s (resources: %s)\n", target_name(res.base.target),
@@ -497,8 +507,9 @@ int cmd_sweep(int argc, char **argv)
         printf("space %.3g designs; strategy %s; %ld evaluated, %d within budget (%ld new) -> %s (run %lld)\n\n",
                res.space_size, o->rq.arch == ARCH_ENGINE ? "engine grid" : strategy_name(o->rq.strategy), res.evaluated, rows->n,
                res.stored_new, o->rq.db, (long long)res.run_id);
-        printf("best design #%lld: %.2f fps, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, lut %ld, ff %ld",
-               (long long)best->id, best->fps, (unsigned long long)best->interval_cycles,
+        printf("best design #%lld: %.2f fps at %.1f MHz, interval %llu cycles, latency %llu cycles, dsp %d, bram18 %d, "
+               "lut %ld, ff %ld",
+               (long long)best->id, best->fps, best->clock_mhz, (unsigned long long)best->interval_cycles,
                (unsigned long long)best->latency_cycles, best->dsp, best->bram18, best->lut, best->ff);
         if (best->accuracy >= 0)
             printf(", top-1 %.4f (bitw %s, bita %s)", best->accuracy, best->bitw, best->bita);

@@ -37,6 +37,11 @@ static int cost_design(const net *n, const design *ds, const device *dv, const b
         return 1;
     }
     ev->feasible = budget_fits(b, ev->r.dsp, ev->r.bram18, ev->r.lut, ev->r.ff);
+    if (ds->clock_auto && ev->r.period_ns > 0 && 1000.0 / ev->r.period_ns < ds->clock_mhz) {
+        /* the timing model counts cycles; the predicted clock scales the rate */
+        ev->clock_mhz = 1000.0 / ev->r.period_ns;
+        ev->p.fps *= ev->clock_mhz / ds->clock_mhz;
+    }
     return 0;
 }
 
@@ -44,6 +49,7 @@ int evaluate_analytic(const net *n, const design *ds, const device *dv, const bu
                       evaluation *ev, tf_err *e)
 {
     memset(ev, 0, sizeof *ev);
+    ev->clock_mhz = ds->clock_mhz;
     snprintf(ev->evaluator, sizeof ev->evaluator, "analytic");
     if (ds->arch == ARCH_ENGINE ? analytic_engine(n, ds, &ev->p, e) : analytic_dataflow(n, ds, &ev->p, e))
         return -1;
@@ -54,6 +60,7 @@ int evaluate_cycle(const net *n, const design *ds, const device *dv, const budge
                    const cycle_opts *o, evaluation *ev, tf_err *e)
 {
     memset(ev, 0, sizeof *ev);
+    ev->clock_mhz = ds->clock_mhz;
     snprintf(ev->evaluator, sizeof ev->evaluator, "cycle");
     cycle_info ci;
     if (cycle_simulate(n, ds, o, &ev->p, &ci, e))

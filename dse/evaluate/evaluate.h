@@ -25,6 +25,8 @@ typedef struct evaluation {
     char evaluator[16]; /* "analytic" or "cycle" */
     int frames;         /* cycle: frames simulated (0 for analytic) */
     uint64_t sim_cycles;/* cycle: cycles simulated */
+    double clock_mhz;   /* the clock p.fps is at: the design's, or the one it is predicted to reach
+                           (design.clock_auto and a modelled period: min(clock_mhz, 1000 / r.period_ns)) */
 } evaluation;
 
 void budget_from_device(budget *b, const device *dv);

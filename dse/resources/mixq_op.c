@@ -229,19 +229,22 @@ int mixq_op_of_layer(const net *n, const design *ds, const device *dv, int i, mi
     if (i < 0 || i >= n->n_layers || !layer_is_compute(&n->layers[i]))
         return 0;
     const layer_fold *f = &ds->fold[i];
-    if (f->sched != SCHED_FP && f->sched != SCHED_KP)
-        return 0;
     mixq_gen_cfg c;
     if (mixq_gen_config(n, ds, dv, i, NULL, &c, e))
         return -1;
-    if (!c.packed || !c.g.gen || c.g.dw || c.g.head)
+    if (f->lut_mult || c.g.dw || c.g.head)
         return 0;
+    bool gen = c.packed && c.g.gen && (f->sched == SCHED_FP || f->sched == SCHED_KP);
+    /* dsp6 and mvau (not GEN templates) in GEN's skeleton: the FP operator with their products per
+     * multiplier (gen_layer: Kp 3 x Np 2, and 1 x 1) */
     *op = (mixq_op){.kp_mode = f->sched == SCHED_KP, .k = c.g.k, .in_w = c.g.win, .in_h = c.g.hin, .in_ch = c.g.cin,
                     .out_ch = c.g.cout, .in_bit = c.a_bits, .w_bit = c.w_bits, .out_bit = c.g.obits,
                     .in_pe = c.g.in_pe, .simd = c.g.simd, .pe = c.g.pe, .actp = c.g.actp, .kp = c.g.kp, .np = c.g.np,
                     .guard_bits = c.guard_bits, .kpf = c.g.kpf, .inc_bits = c.inc_bits, .bias_bits = c.bias_bits,
-                    .pool = c.g.pooled};
-    return 1;
+                    .pool = gen && c.g.pooled};
+    if (!gen)
+        op->guard_bits = c.packed ? c.guard_bits : 0;
+    return gen ? 1 : 2;
 }
 
 /* ---- the fit file ---- */

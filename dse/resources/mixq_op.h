@@ -19,6 +19,9 @@
 #include "net/error.h"
 
 #define MIXQ_FIT_FILE "resources/mixq_fit.json" /* under configs/ */
+/* The clock target of GEN's flow and of every operator in the data set (4 ns, 250 MHz): the
+ * period model predicts what a design synthesised for it achieves. */
+#define MIXQ_TARGET_PERIOD_NS 4.0
 
 typedef struct mixq_op {
     bool kp_mode;                     /* KP_Array (kernel packing); else FP_Array (filter packing) */
@@ -102,8 +105,10 @@ void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_r
 
 /* The calibrated operator of compute layer i of a mixq-hls design (GEN's configuration,
  * mixq_gen.h): 1 with *op filled when it is an FP/KP packed array with BN (what the data set
- * holds), 0 when the layer is another kind (depthwise, LUT, mvau/dsp6, raw head, not compute),
- * -1 with a message when GEN cannot build it. */
+ * holds); 2 for a dsp6 or mvau array with BN, *op then the FP operator with the same products per
+ * multiplier (Kp 3 x Np 2; 1 x 1) and no pool, for its logic and clock; 0 when the layer is
+ * another kind (depthwise, LUT products, raw head, not compute); -1 with a message when GEN
+ * cannot build it. */
 int mixq_op_of_layer(const net *n, const design *ds, const device *dv, int i, mixq_op *op, tf_err *e);
 
 /* The fit file: load (errors name the file, key and allowed range), write, installation default. */

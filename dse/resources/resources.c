@@ -116,7 +116,9 @@ static int rtl_layer(const net *n, const design *ds, const device *dv, const res
 
 /* An FP/KP conv with BN costs what the operator model calibrated on Vivado says (mixq_op.h), the
  * fused pool included; the FIFO GEN puts after an unpooled conv (not in the single-operator data)
- * stays as the structure counts it. 1 when the layer is such a conv. */
+ * stays as the structure counts it. A dsp6/mvau conv keeps its structural DSP and BRAM and takes
+ * its LUT, FF and clock from the FP operator of the same packing, so that the search compares
+ * calibrated figures with calibrated ones. 1 (FP/KP) or 2 (dsp6/mvau) when the layer is such a conv. */
 static int mixq_calibrated(const net *n, const design *ds, const device *dv, int i, layer_res *lr, tf_err *e)
 {
     mixq_op op;
@@ -128,6 +130,12 @@ static int mixq_calibrated(const net *n, const design *ds, const device *dv, int
         return -1;
     mixq_op_res r;
     mixq_op_eval(&op, dv->dsp_type, mf, &r);
+    if (k == 2) {
+        lr->lut = r.lut;
+        lr->ff = r.ff;
+        lr->period_ns = r.period_ns;
+        return 2;
+    }
     int fifo = op.pool ? 0 : lr->fifo_bram;
     lr->dsp = r.dsp;
     lr->bram18 = r.bram18_fit + fifo;
@@ -156,7 +164,7 @@ static int mixq_layer(const net *n, const design *ds, const device *dv, const re
     int cal = mixq_calibrated(n, ds, dv, i, lr, e);
     if (cal < 0)
         return -1;
-    if (!cal && gen_is_pool2x2(&n->layers[i]) && mixq_op_of_layer(n, ds, dv, n->layers[i].inputs[0], &prod, e) > 0) {
+    if (!cal && gen_is_pool2x2(&n->layers[i]) && mixq_op_of_layer(n, ds, dv, n->layers[i].inputs[0], &prod, e) == 1) {
         /* the calibrated conv before it holds the pool's row store and logic: the FIFO after it is left */
         lr->bram18 = lr->fifo_bram;
         lr->weight_bram = lr->linebuf_bram = 0;

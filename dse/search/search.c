@@ -98,10 +98,14 @@ int search_frontier(search_ctx *c, tf_err *e)
     for (int k = 0; k < sp->n; k++)
         if (sp->ls[k].opt[0].cycles > tmax)
             tmax = sp->ls[k].opt[0].cycles;
-    /* DSP-, BRAM- and LUT-led weightings and a balanced one: calibrated against Vivado, a MixQ design
-     * often runs out of LUTs first */
-    static const double W[][3] = {{1, 0.01, 0.001}, {0.01, 1, 0.001}, {0.01, 0.01, 1}, {1, 1, 0.1}, {1, 1, 1}};
-    enum { NW = sizeof W / sizeof *W };
+    /* Weightings of DSP, BRAM18 and LUT (each relative to its budget): every mix of 0.01, 0.1 and 1,
+     * DSP-led first. Calibrated against Vivado, a MixQ design often runs out of LUTs or BRAM before
+     * DSPs, and which mix reaches the smallest interval depends on which budgets bind. */
+    static const double LV[3] = {1, 0.1, 0.01};
+    enum { NW = 27 };
+    double W[NW][3];
+    for (int w = 0; w < NW; w++)
+        W[w][0] = LV[w / 9], W[w][1] = LV[(w / 3) % 3], W[w][2] = LV[w % 3];
     int rc = 0;
     c->total += NW * nt; /* an upper bound: each weighting stops at the budget */
     for (int w = 0; w < NW && !rc; w++) {

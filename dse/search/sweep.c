@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "accuracy.h"
+#include "resources/mixq_op.h"
 #include "space.h"
 #include "sweep.h"
 
@@ -120,6 +121,8 @@ static char *resume_key(const sweep_request *rq, const sweep_result *r, const ch
                            "limit", rq->limit, "shard_k", rq->shard_k, "shard_n", rq->shard_n, "seed",
                            (json_int_t)rq->seed);
     json_object_set_new(rk, "arch", json_string(arch_name(rq->arch)));
+    if (r->base.clock_auto) /* absent when fixed, so older runs still resume */
+        json_object_set_new(rk, "clock_auto", json_true());
     json_object_set_new(rk, "schedules", json_integer(rq->sched_mask));
     if (r->base.target != TARGET_MIXQ_HLS) /* absent for the default, so older runs still resume */
         json_object_set_new(rk, "target", json_string(target_name(r->base.target)));
@@ -136,7 +139,9 @@ static char *resume_key(const sweep_request *rq, const sweep_result *r, const ch
     return key;
 }
 
-/* Why nothing fits: the least each resource can be, layer by layer, against the budget. */
+/* Why nothing fits: for each resource, the design whose every conv/fc layer takes its option
+ * cheapest in that resource, costed whole (pools, FIFOs, GEN's input stage included), against the
+ * budget; the resources no design can bring under it are named. */
 static int explain_empty(const sweep_request *rq, const sweep_result *r, const space *sp, tf_err *e)
 {
     const budget *b = &r->b;
@@ -144,22 +149,39 @@ static int explain_empty(const sweep_request *rq, const sweep_result *r, const s
         return tf_errf(e, "no engine design of %s fits the budget on %s (dsp %d, bram18 %d, lut %ld, ff %ld): even "
                           "the smallest array of the grid needs more", r->n.name, r->dv.name, b->dsp, b->bram18,
                        b->lut, b->ff);
-    long need[4] = {0, 0, 0, 0};
-    for (int k = 0; k < sp->n; k++) {
-        long lo[4] = {LONG_MAX, LONG_MAX, LONG_MAX, LONG_MAX};
-        for (int j = 0; j < sp->ls[k].n; j++) {
-            const layer_res *lr = &sp->ls[k].opt[j].res;
-            long v[4] = {lr->dsp, lr->bram18, lr->lut, lr->ff};
-            for (int q = 0; q < 4; q++)
-                if (v[q] < lo[q])
-                    lo[q] = v[q];
+    static const char *const NAME[4] = {"dsp", "bram18", "lut", "ff"};
+    long need[4] = {0, 0, 0, 0}, have[4] = {b->dsp, b->bram18, b->lut, b->ff};
+    design ds;
+    if (design_copy(&ds, &r->base, e))
+        return -1;
+    for (int q = 0; q < 4; q++) {
+        for (int k = 0; k < sp->n; k++) {
+            int best = 0;
+            for (int j = 1; j < sp->ls[k].n; j++) {
+                const layer_res *a = &sp->ls[k].opt[j].res, *c = &sp->ls[k].opt[best].res;
+                long va[4] = {a->dsp, a->bram18, a->lut, a->ff}, vc[4] = {c->dsp, c->bram18, c->lut, c->ff};
+                if (va[q] < vc[q])
+                    best = j;
+            }
+            ds.fold[sp->ls[k].layer] = sp->ls[k].opt[best].f;
         }
-        for (int q = 0; q < 4; q++)
-            need[q] += lo[q];
+        resources res;
+        tf_err fe;
+        if (resources_dataflow(&r->n, &ds, &r->dv, NULL, &res, &fe) == 0) {
+            long v[4] = {res.dsp, res.bram18, res.lut, res.ff};
+            need[q] = v[q];
+            resources_free(&res);
+        }
     }
-    return tf_errf(e, "no design of %s fits the budget on %s: it needs at least dsp %ld (budget %d), bram18 %ld (%d), "
-                      "lut %ld (%ld), ff %ld (%ld) for its conv/fc layers", r->n.name, r->dv.name, need[0], b->dsp,
-                   need[1], b->bram18, need[2], b->lut, need[3], b->ff);
+    design_free(&ds);
+    char over[64] = "";
+    for (int q = 0; q < 4; q++)
+        if (need[q] > have[q])
+            snprintf(over + strlen(over), sizeof over - strlen(over), "%s%s", over[0] ? ", " : "", NAME[q]);
+    return tf_errf(e, "%s on %s: nothing fits; the cheapest design needs dsp %ld/%ld, bram18 %ld/%ld, lut %ld/%ld, "
+                      "ff %ld/%ld (each the design cheapest in it, pools, FIFOs and input stage included; %s%s)",
+                   r->n.name, r->dv.name, need[0], have[0], need[1], have[1], need[2], have[2], need[3], have[3],
+                   over[0] ? "over the budget: " : "each fits alone, not all at once", over);
 }
 
 /* What the finished run holds: the best design, its cycle-level re-check, the bound, accuracy range. */
@@ -225,6 +247,12 @@ int sweep_run(const sweep_request *rq, sweep_result *r, tf_err *e)
     r->base.target = rq->target;
     if (rq->arch == ARCH_DATAFLOW && !rq->target_set && resources_pick_target(&r->n, &r->dv, &r->base.target, e))
         goto out;
+    if (rq->arch == ARCH_DATAFLOW &&
+        (rq->clock == SWEEP_CLOCK_AUTO || (rq->clock == 0 && r->base.target == TARGET_MIXQ_HLS))) {
+        /* a design predicted to close faster than the target still runs at the target it was built for */
+        r->base.clock_auto = true;
+        r->base.clock_mhz = 1000.0 / MIXQ_TARGET_PERIOD_NS;
+    }
     if (rq->arch == ARCH_ENGINE) {
         r->base.eng.ddr_bytes_per_cycle = device_ddr_bytes_per_cycle(&r->dv, r->base.clock_mhz);
         snprintf(r->base.eng.name, sizeof r->base.eng.name, "sweep");

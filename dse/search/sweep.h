@@ -20,6 +20,10 @@
 #include "store/results.h"
 #include "store/store.h"
 
+/* --clock auto: each design's fps at the clock it is predicted to reach (resources' period_ns),
+ * at most the synthesis target the period model was calibrated at (MIXQ_TARGET_PERIOD_NS). */
+#define SWEEP_CLOCK_AUTO (-1.0)
+
 typedef struct sweep_request {
     const char *net, *device, *db;   /* zoo names or files; the results DB (created if absent) */
     const char *bitw, *bita;         /* per-compute-layer digit strings, or NULL */
@@ -34,7 +38,8 @@ typedef struct sweep_request {
     unsigned sched_mask;
     build_target target;
     bool target_set;                 /* false: picked from the net (resources_pick_target) */
-    double clock, limit;             /* MHz (<= 0: the device's); exhaustive-space limit */
+    double clock, limit;             /* MHz; SWEEP_CLOCK_AUTO; 0: auto for mixq-hls dataflow, else the
+                                        device's. Exhaustive-space limit */
     strategy_kind strategy;
     const char *args;                /* the command line stored with the run (NULL: "sweep") */
     const volatile sig_atomic_t *stop; /* set asynchronously: the search stops, the batch is kept */

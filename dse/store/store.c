@@ -33,6 +33,7 @@ static const char *const SCHEMA =
     " id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, canonical TEXT NOT NULL,"
     " net TEXT NOT NULL, device TEXT NOT NULL, arch TEXT NOT NULL,"
     " bitw TEXT NOT NULL, bita TEXT NOT NULL, clock_mhz REAL NOT NULL,"
+    " period_ns REAL,"                 /* the clock period the resource model predicts (NULL: none) */
     " interval_cycles INTEGER NOT NULL, latency_cycles INTEGER NOT NULL, fps REAL NOT NULL,"
     " dsp INTEGER NOT NULL, bram18 INTEGER NOT NULL, lut INTEGER NOT NULL, ff INTEGER NOT NULL,"
     " accuracy REAL, feasible INTEGER NOT NULL, evaluator TEXT NOT NULL,"
@@ -62,6 +63,8 @@ static const char *const MIGRATIONS[STORE_SCHEMA_VERSION] = {
     "UPDATE runs SET run_key = lower(hex(randomblob(16))) WHERE run_key IS NULL;"
     "CREATE UNIQUE INDEX IF NOT EXISTS runs_by_key ON runs(run_key);"
     "CREATE INDEX IF NOT EXISTS runs_by_resume ON runs(resume_key);",
+    [2] = /* v3: the predicted clock period of a design (clock_mhz is the clock its fps is at) */
+    "ALTER TABLE designs ADD COLUMN period_ns REAL;",
 };
 
 const char *store_git_commit(void)
@@ -175,9 +178,9 @@ int store_open(store **out, const char *path, tf_err *e)
     if (check_schema(s, true, &fresh, e) ||
         exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", e) ||
         (fresh && (exec(s, "BEGIN IMMEDIATE;", e) || exec(s, SCHEMA, e) || exec(s, ver, e) || exec(s, "COMMIT;", e))) ||
-        prepare(s, "INSERT OR IGNORE INTO designs(hash, canonical, net, device, arch, bitw, bita, clock_mhz,"
+        prepare(s, "INSERT OR IGNORE INTO designs(hash, canonical, net, device, arch, bitw, bita, clock_mhz, period_ns,"
                    " interval_cycles, latency_cycles, fps, dsp, bram18, lut, ff, accuracy, feasible, evaluator, first_run)"
-                   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_design, e) ||
+                   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_design, e) ||
         prepare(s, "SELECT id FROM designs WHERE hash=?", &s->find_design, e) ||
         prepare(s, "INSERT OR IGNORE INTO layer_results(design_id, layer_idx, name, op, cycles, dsp, bram18,"
                    " lut, ff, wbits, abits, simd, pe, schedule, lut_mult) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &s->ins_layer, e) ||
@@ -302,7 +305,11 @@ int store_put_design(store *s, int64_t run_id, const net *n, const device *dv, c
     sqlite3_bind_text(st, k++, arch_name(ds->arch), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, k++, bitw, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, k++, bita, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, k++, ds->clock_mhz);
+    sqlite3_bind_double(st, k++, ev->clock_mhz > 0 ? ev->clock_mhz : ds->clock_mhz);
+    if (ev->r.period_ns > 0)
+        sqlite3_bind_double(st, k++, ev->r.period_ns);
+    else
+        sqlite3_bind_null(st, k++);
     sqlite3_bind_int64(st, k++, (sqlite3_int64)ev->p.interval_cycles);
     sqlite3_bind_int64(st, k++, (sqlite3_int64)ev->p.latency_cycles);
     sqlite3_bind_double(st, k++, ev->p.fps);
@@ -406,10 +413,10 @@ static const char *const MERGE_SQL =
     " budget_json, designs_evaluated, run_key, resume_key)"
     " SELECT started_at, finished_at, command, args, git_commit, net, device, strategy, budget_json,"
     " designs_evaluated, run_key, resume_key FROM src.runs ORDER BY id;"
-    "INSERT OR IGNORE INTO main.designs(hash, canonical, net, device, arch, bitw, bita, clock_mhz, interval_cycles,"
-    " latency_cycles, fps, dsp, bram18, lut, ff, accuracy, feasible, evaluator, cycle_interval_cycles,"
+    "INSERT OR IGNORE INTO main.designs(hash, canonical, net, device, arch, bitw, bita, clock_mhz, period_ns,"
+    " interval_cycles, latency_cycles, fps, dsp, bram18, lut, ff, accuracy, feasible, evaluator, cycle_interval_cycles,"
     " cycle_latency_cycles, first_run)"
-    " SELECT d.hash, d.canonical, d.net, d.device, d.arch, d.bitw, d.bita, d.clock_mhz, d.interval_cycles,"
+    " SELECT d.hash, d.canonical, d.net, d.device, d.arch, d.bitw, d.bita, d.clock_mhz, d.period_ns, d.interval_cycles,"
     " d.latency_cycles, d.fps, d.dsp, d.bram18, d.lut, d.ff, d.accuracy, d.feasible, d.evaluator,"
     " d.cycle_interval_cycles, d.cycle_latency_cycles,"
     " (SELECT m.id FROM main.runs m JOIN src.runs r ON r.run_key = m.run_key WHERE r.id = d.first_run)"

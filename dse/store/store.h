@@ -15,7 +15,7 @@
 #include "net/net.h"
 
 /* 2: lut_mult, run_key, resume_key (v1 databases are migrated on open). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store;
 

@@ -183,6 +183,8 @@ json_t *design_to_json(const design *ds, const net *n, const device *dv)
     json_object_set_new(root, "device", json_string(dv->name));
     json_object_set_new(root, "arch", json_string(arch_name(ds->arch)));
     json_object_set_new(root, "clock_mhz", json_real(ds->clock_mhz));
+    if (ds->clock_auto) /* left out when fixed, so designs stored before it keep their hash */
+        json_object_set_new(root, "clock_auto", json_true());
     if (ds->arch == ARCH_DATAFLOW)
         json_object_set_new(root, "fifo_depth", json_integer(ds->fifo_depth));
     /* the default target is left out, so designs stored before targets existed keep their hash */
@@ -247,8 +249,8 @@ void design_hash(const char *canonical, char hex[33])
     snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
-static const char *const FOLD_KEYS[] = {"net", "net_macs", "device", "arch", "clock_mhz", "fifo_depth",
-                                        "target", "engine", "layers", "source", "comment", NULL};
+static const char *const FOLD_KEYS[] = {"net", "net_macs", "device", "arch", "clock_mhz", "clock_auto",
+                                        "fifo_depth", "target", "engine", "layers", "source", "comment", NULL};
 static const char *const FOLD_LAYER_KEYS[] = {"name", "simd", "pe", "schedule", "kp", "np", "kpf", "lut_mult",
                                               "wbits", "abits", "pow2", "actp", "in_pe", "guard_bits", "obits",
                                               "inc_bits", "bias_bits", "pack_flag", "comment", NULL};
@@ -352,7 +354,9 @@ static int fold_from_doc(design *ds, net *n, const device *dv, const json_doc *d
     char netname[NET_NAME_MAX], arch[16], target[16];
     double clk;
     long fifo;
+    bool clk_auto;
     if (json_check_keys(d, r, "", FOLD_KEYS, e) ||
+        json_get_bool(d, r, "", "clock_auto", false, &clk_auto, e) ||
         json_get_str(d, r, "", "net", NULL, true, netname, sizeof netname, e) ||
         json_get_str(d, r, "", "arch", "dataflow", false, arch, sizeof arch, e) ||
         json_get_num(d, r, "", "clock_mhz", 1, 2000, dv->clock_mhz, false, &clk, e) ||
@@ -370,6 +374,7 @@ static int fold_from_doc(design *ds, net *n, const device *dv, const json_doc *d
     if (design_init(ds, n, dv, strcmp(arch, "engine") == 0 ? ARCH_ENGINE : ARCH_DATAFLOW, e))
         goto out;
     ds->clock_mhz = clk;
+    ds->clock_auto = clk_auto && ds->arch == ARCH_DATAFLOW;
     ds->fifo_depth = (int)fifo;
     if (target_parse(target, &ds->target)) {
         json_doc_err(d, e, "target", "must be mixq-hls or rtl (got '%s')", target);

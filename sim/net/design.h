@@ -65,6 +65,8 @@ typedef struct engine_params {
 typedef struct design {
     arch_kind arch;
     double clock_mhz;
+    bool clock_auto;     /* dataflow: fps at the clock the design is predicted to reach (the resource
+                            model's period_ns), at most clock_mhz; false: at clock_mhz */
     int n_layers;        /* = net->n_layers; fold[i] is used for compute layers only */
     layer_fold *fold;
     int fifo_depth;      /* dataflow: words per inter-layer FIFO */

@@ -39,7 +39,7 @@ expect_error "--clock: must be 1..2000" sweep --net ultranet --clock 0
 expect_error "--strategy: 'best' is not one of" sweep --net ultranet --strategy best
 expect_error "--net is required" sweep --dsp 360
 expect_error "unknown or incomplete option '--frobnicate'" sweep --net ultranet --frobnicate
-expect_error "no design of ultranet fits the budget" sweep --net ultranet --dsp 3
+expect_error "ultranet on ultra96v2: nothing fits; the cheapest design needs dsp" sweep --net ultranet --dsp 3
 test ! -e results.db || { echo "FAIL: an empty sweep left results.db"; fails=$((fails + 1)); }
 
 expect_error "/nonexistent/dir/r.db: cannot open results database" sweep --net ultranet --db /nonexistent/dir/r.db
@@ -133,7 +133,7 @@ expect_error -- "--limit: must be 1..100000000 (got 0)" sweep --net ultranet --l
 expect_error -- "--format: 'xml' is not one of table, json, csv" sweep --net ultranet --format xml
 expect_error "--strategy exhaustive: the space has .* designs, more than the limit" sweep --net ultranet --strategy exhaustive --db ex.db
 test ! -e ex.db || { echo "FAIL: a refused exhaustive sweep left ex.db"; fails=$((fails + 1)); }
-expect_error "no design of skynet fits the budget on pynq-z2: it needs at least" sweep --net skynet --device pynq-z2 --bram 10 --db tiny.db
+expect_error "skynet on pynq-z2: nothing fits; the cheapest design needs dsp" sweep --net skynet --device pynq-z2 --bram 10 --db tiny.db
 test ! -e tiny.db || { echo "FAIL: an empty sweep left tiny.db"; fails=$((fails + 1)); }
 
 # Databases: a real SQLite file of something else, a damaged one, a version we do not read.

@@ -156,6 +156,9 @@ static void test_migrates_v1(void **state)
     assert_int_equal(count(s, "SELECT count(*) FROM designs WHERE hash='00ff'"), 1);
     assert_int_equal(count(s, "SELECT count(*) FROM runs WHERE run_key IS NULL"), 0);
     assert_int_equal(count(s, "SELECT count(*) FROM pragma_table_info('layer_results') WHERE name='lut_mult'"), 1);
+    /* v3: the predicted clock period, NULL on the rows stored before it */
+    assert_int_equal(count(s, "SELECT count(*) FROM pragma_table_info('designs') WHERE name='period_ns'"), 1);
+    assert_int_equal(count(s, "SELECT count(*) FROM designs WHERE hash='00ff' AND period_ns IS NULL"), 1);
     run_info ri = {.command = "test", .args = "x", .net = "n", .device = "d", .resume_key = "k"};
     int64_t r;
     assert_int_equal(store_begin_run(s, &ri, &r, &e), 0);
