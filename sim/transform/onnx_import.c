@@ -32,6 +32,8 @@ typedef struct val {
     int pad;      /* zero padding of a Pad node, for the Conv/AveragePool that takes it */
     int groups;   /* channels viewed as [groups, C/groups] by a 5-D Reshape (channel shuffle, step 1) */
     bool swapped; /* ... and transposed to [C/groups, groups] (step 2; a 4-D Reshape ends it) */
+    int qbits;    /* quantised by a QuantizeLinear (its bits, narrowed by an integer Clip), else 0 */
+    float qscale; /* ... and its scale */
 } val;
 
 typedef struct ilayer {
@@ -41,6 +43,8 @@ typedef struct ilayer {
     const char *node, *optype;
     bool ceil_mode;
     int oc, oh, ow; /* output shape, once known (Shape nodes and channel slices need it) */
+    int qin_bits;   /* bits of a QDQ pair on its input, 0 if none */
+    float qin_scale;
     char comment[200];
 } ilayer;
 
@@ -55,6 +59,7 @@ typedef struct ctx {
     const Graph *g;
     const char **cname;
     const Tensor **cval;
+    struct cquant { int bits; float s_lo, s_hi; } *cq; /* a dequantized constant's bits and scales */
     int n_const, cap_const;
     val *v;
     int n_v, cap_v;
@@ -108,14 +113,27 @@ static int add_const(ctx *c, const char *name, const Tensor *t)
         if (a)
             c->cname = a;
         const Tensor **b = a ? realloc(c->cval, sizeof *b * (size_t)nc) : NULL;
-        if (!a || !b)
+        if (b)
+            c->cval = b;
+        struct cquant *q = b ? realloc(c->cq, sizeof *q * (size_t)nc) : NULL;
+        if (!a || !b || !q)
             return tf_errf(c->e, "out of memory");
-        c->cval = b;
+        c->cq = q;
         c->cap_const = nc;
     }
     c->cname[c->n_const] = name;
+    c->cq[c->n_const] = (struct cquant){0, 0, 0};
     c->cval[c->n_const++] = t;
     return 0;
+}
+
+/* The quantisation record of a constant (bits 0: none). */
+static struct cquant const_quant(const ctx *c, const char *name)
+{
+    for (int i = c->n_const - 1; name && i >= 0; i--)
+        if (strcmp(c->cname[i], name) == 0)
+            return c->cq[i];
+    return (struct cquant){0, 0, 0};
 }
 
 static int tensor_numel(ctx *c, const Tensor *t, const char *tname, size_t *n)
@@ -200,12 +218,14 @@ static int tensor_i64(ctx *c, const Tensor *t, const char *tname, int64_t **out,
     if (tensor_numel(c, t, tname, n))
         return -1;
     int dt = t->has_data_type ? t->data_type : 0;
-    if (dt != TF2ONNX__TENSOR__DATA_TYPE__INT64 && dt != TF2ONNX__TENSOR__DATA_TYPE__INT32)
-        return tf_errf(c->e, "%s: tensor '%s': data type %d, expected int64 (7) or int32 (6)", c->what, tname, dt);
+    if (dt != TF2ONNX__TENSOR__DATA_TYPE__INT64 && dt != TF2ONNX__TENSOR__DATA_TYPE__INT32 &&
+        dt != TF2ONNX__TENSOR__DATA_TYPE__INT8 && dt != TF2ONNX__TENSOR__DATA_TYPE__UINT8)
+        return tf_errf(c->e, "%s: tensor '%s': data type %d, expected an integer type (int64 7, int32 6, int8 3, "
+                       "uint8 2)", c->what, tname, dt);
     int64_t *v = malloc(sizeof *v * (*n ? *n : 1));
     if (!v)
         return tf_errf(c->e, "out of memory");
-    size_t es = dt == TF2ONNX__TENSOR__DATA_TYPE__INT64 ? 8 : 4, have;
+    size_t es = dt == TF2ONNX__TENSOR__DATA_TYPE__INT64 ? 8 : dt == TF2ONNX__TENSOR__DATA_TYPE__INT32 ? 4 : 1, have;
     if (t->has_raw_data) {
         have = t->raw_data.len % es ? (size_t)-1 : t->raw_data.len / es;
         for (size_t i = 0; have == *n && i < *n; i++) {
@@ -213,7 +233,8 @@ static int tensor_i64(ctx *c, const Tensor *t, const char *tname, int64_t **out,
             uint64_t u = 0;
             for (int b = (int)es - 1; b >= 0; b--)
                 u = u << 8 | p[b];
-            v[i] = es == 8 ? (int64_t)u : (int64_t)(int32_t)(uint32_t)u;
+            v[i] = es == 8 ? (int64_t)u : es == 4 ? (int64_t)(int32_t)(uint32_t)u
+                 : dt == TF2ONNX__TENSOR__DATA_TYPE__INT8 ? (int64_t)(int8_t)(uint8_t)u : (int64_t)u;
         }
     } else if (es == 8) {
         have = t->n_int64_data;
@@ -495,36 +516,51 @@ static void val_shape(ctx *c, int vi, int *oc, int *oh, int *ow)
     layer_shape(c, c->v[vi].layer, oc, oh, ow);
 }
 
-/* Adds an int64 constant computed here (owned by the context). */
-static int add_const_i64(ctx *c, const char *name, const int64_t *v, size_t n, bool scalar)
+/* Adds a constant computed here, owned by the context: int64 (i64) or float (f32) values, taken
+ * over (malloc'd), with the dims given (nd 0: a scalar). */
+static int own_const(ctx *c, const char *name, int64_t *i64, float *f32, size_t n, const int64_t *dims, size_t nd)
 {
+    Tensor *t = NULL;
+    int64_t *dd = NULL;
     if (c->n_owned == c->cap_owned) {
         int nc = c->cap_owned ? c->cap_owned * 2 : 32;
         Tensor **a = realloc(c->owned, sizeof *a * (size_t)nc);
         if (!a)
-            return tf_errf(c->e, "out of memory");
+            goto oom;
         c->owned = a;
         c->cap_owned = nc;
     }
-    Tensor *t = calloc(1, sizeof *t);
-    int64_t *d = t ? malloc(sizeof *d * (n ? n : 1)) : NULL, *dims = d ? malloc(sizeof *dims) : NULL;
-    if (!t || !d || !dims) {
-        free(t), free(d), free(dims);
-        return tf_errf(c->e, "out of memory");
-    }
+    t = calloc(1, sizeof *t);
+    dd = malloc(sizeof *dd * (nd ? nd : 1));
+    if (!t || !dd)
+        goto oom;
     tf2onnx__tensor__init(t);
-    memcpy(d, v, sizeof *d * n);
-    dims[0] = (int64_t)n;
-    t->n_dims = scalar ? 0 : 1;
-    t->dims = dims;
+    memcpy(dd, dims, sizeof *dd * nd);
+    t->n_dims = nd;
+    t->dims = dd;
     t->has_data_type = 1;
-    t->data_type = TF2ONNX__TENSOR__DATA_TYPE__INT64;
-    t->n_int64_data = n;
-    t->int64_data = d;
+    t->data_type = i64 ? TF2ONNX__TENSOR__DATA_TYPE__INT64 : TF2ONNX__TENSOR__DATA_TYPE__FLOAT;
+    t->n_int64_data = i64 ? n : 0;
+    t->int64_data = i64;
+    t->n_float_data = f32 ? n : 0;
+    t->float_data = f32;
     c->owned[c->n_owned++] = t;
     if (find_val(c, name) >= 0 || find_const(c, name))
         return tf_errf(c->e, "%s: tensor '%s' is defined twice", c->what, name);
     return add_const(c, name, t);
+oom:
+    free(t), free(dd), free(i64), free(f32);
+    return tf_errf(c->e, "out of memory");
+}
+
+/* An int64 constant (a copy of v): 1-D, or a scalar. */
+static int add_const_i64(ctx *c, const char *name, const int64_t *v, size_t n, bool scalar)
+{
+    int64_t *d = malloc(sizeof *d * (n ? n : 1)), dims[1] = {(int64_t)n};
+    if (!d)
+        return tf_errf(c->e, "out of memory");
+    memcpy(d, v, sizeof *d * n);
+    return own_const(c, name, d, NULL, n, dims, scalar ? 0 : 1);
 }
 
 /* Shape of a feature map: [1, C, H, W] ([1, C*H*W] once flattened). */
@@ -629,6 +665,8 @@ done:
 
 /* ---- layers ---- */
 
+static int quant_clip(ctx *c, const Node *nd, size_t idx, int vi);
+
 /* ONNX names (PyTorch writes "/features/features.0/Conv") become layer names, which end up in
  * file names and plot data: keep letters, digits and _ . -, start with neither . nor -. */
 static void sanitize(const char *in, char *out, size_t cap)
@@ -716,8 +754,36 @@ static int set_inputs(ctx *c, const Node *nd, size_t idx, ilayer *L, const int *
             return NODE_ERR(c, nd, idx, "input '%s' is a 5-D view of its channels; only a channel shuffle "
                             "(Transpose [0,2,1,3,4], Reshape back to 4-D) is supported", c->v[vis[k]].name);
         L->l.inputs[k] = c->v[vis[k]].layer;
+        if (c->v[vis[k]].qbits) { /* a QDQ pair on the input: its bits are this layer's abits */
+            int qb = c->v[vis[k]].qbits;
+            if (qb < 1 || qb > 8)
+                return NODE_ERR(c, nd, idx, "input '%s' is quantised to %d bits; layers take 1..8", c->v[vis[k]].name,
+                                qb);
+            L->l.abits = qb;
+            L->qin_bits = qb;
+            L->qin_scale = c->v[vis[k]].qscale;
+        }
     }
     L->l.n_inputs = n;
+    return 0;
+}
+
+/* A weight that came through DequantizeLinear gives the layer its bits, and the note its scales. */
+static int weight_quant(ctx *c, const Node *nd, size_t idx, ilayer *L)
+{
+    struct cquant q = const_quant(c, nd->input[1]);
+    if (q.bits) {
+        if (q.bits < 1 || q.bits > 8)
+            return NODE_ERR(c, nd, idx, "weight '%s' is quantised to %d bits; layers take 1..8", nd->input[1], q.bits);
+        L->l.wbits = q.bits;
+    }
+    size_t k = strlen(L->comment);
+    if (q.bits)
+        k += (size_t)snprintf(L->comment + k, sizeof L->comment - k, "%sQDQ: %d-bit weights, scale %.6g..%.6g",
+                              k ? "; " : "", L->l.wbits, (double)q.s_lo, (double)q.s_hi);
+    if (L->qin_bits && k < sizeof L->comment)
+        snprintf(L->comment + k, sizeof L->comment - k, "%sQDQ: %d-bit inputs, scale %.6g", k ? "; " : "",
+                 L->l.abits, (double)L->qin_scale);
     return 0;
 }
 
@@ -750,7 +816,7 @@ static int do_conv(ctx *c, const Node *nd, size_t idx, int arg)
         return NODE_ERR(c, nd, idx, "group %lld does not divide the %lld output channels", groups,
                         (long long)W->dims[0]);
     ilayer *L = new_layer(c, nd, idx, OP_CONV, nd->input[1]);
-    if (!L || set_inputs(c, nd, idx, L, &vi, 1, false))
+    if (!L || set_inputs(c, nd, idx, L, &vi, 1, false) || weight_quant(c, nd, idx, L))
         return -1;
     pad += c->v[vi].pad;
     if (pad >= k)
@@ -793,7 +859,7 @@ static int do_fc(ctx *c, const Node *nd, size_t idx, int gemm)
         return NODE_ERR(c, nd, idx, "weight '%s' must be a 2-D matrix", nd->input[1]);
     int cout = (int)(transB ? Bt->dims[0] : Bt->dims[1]), cin = (int)(transB ? Bt->dims[1] : Bt->dims[0]);
     ilayer *L = new_layer(c, nd, idx, OP_FC, nd->input[1]);
-    if (!L || set_inputs(c, nd, idx, L, &vi, 1, true))
+    if (!L || set_inputs(c, nd, idx, L, &vi, 1, true) || weight_quant(c, nd, idx, L))
         return -1;
     L->l.cout = cout;
     L->wnd = 2;
@@ -876,6 +942,8 @@ static int do_relu(ctx *c, const Node *nd, size_t idx, int clip)
     int vi;
     if (input_val(c, nd, idx, 0, &vi))
         return -1;
+    if (clip && c->v[vi].qbits)
+        return quant_clip(c, nd, idx, vi);
     float lo = -INFINITY, hi = INFINITY;
     if (clip) {
         const Attr *a = attr(nd, "min");
@@ -1416,7 +1484,7 @@ static const char SUPPORTED[] = "Conv, Gemm, MatMul, MaxPool, AveragePool, Globa
                                 "Relu, Clip, Sigmoid, HardSigmoid, HardSwish, Mul, BatchNormalization, Add, Concat, "
                                 "Slice, Split (channels), Pad, channel shuffle (Reshape, Transpose), Flatten, "
                                 "Reshape, Dropout, Identity, Constant, Shape and integer arithmetic on constants, "
-                                "final Softmax";
+                                "QuantizeLinear/DequantizeLinear (QDQ), final Softmax";
 
 static bool is_foldable(const char *op)
 {
@@ -1426,6 +1494,193 @@ static bool is_foldable(const char *op)
         if (strcmp(op, F[i]) == 0)
             return true;
     return false;
+}
+
+/* ---- quantised ONNX (QDQ) ---- */
+
+/* Smallest b with every value in b-bit two's complement (1 for all zeros). */
+static int signed_bits(int64_t lo, int64_t hi)
+{
+    int b = 1;
+    while (b < 63 && (lo < -((int64_t)1 << (b - 1)) || hi > ((int64_t)1 << (b - 1)) - 1))
+        b++;
+    return b;
+}
+
+/* Scale (input 1) and zero point (input 2, optional) of a Quantize/DequantizeLinear, per tensor
+ * or along `axis` of x (dims). zp's type sets the quantised range: uint8 (the default) or int8. */
+static int qparams(ctx *c, const Node *nd, size_t idx, const Tensor *x, float **s, int64_t **zp, size_t *ns,
+                   int64_t *qlo, int64_t *qhi)
+{
+    const Tensor *ts, *tz = NULL;
+    size_t nz = 0;
+    *s = NULL;
+    *zp = NULL;
+    if (input_const(c, nd, idx, 1, &ts) || tensor_f32(c, ts, nd->input[1], s, ns))
+        return -1;
+    if (nd->n_input > 2 && nd->input[2] && nd->input[2][0] &&
+        (input_const(c, nd, idx, 2, &tz) || tensor_i64(c, tz, nd->input[2], zp, &nz)))
+        return free(*s), -1;
+    int zt = tz && tz->has_data_type ? tz->data_type : TF2ONNX__TENSOR__DATA_TYPE__UINT8;
+    *qlo = zt == TF2ONNX__TENSOR__DATA_TYPE__INT8 ? -128 : zt == TF2ONNX__TENSOR__DATA_TYPE__UINT8 ? 0 : INT32_MIN;
+    *qhi = zt == TF2ONNX__TENSOR__DATA_TYPE__INT8 ? 127 : zt == TF2ONNX__TENSOR__DATA_TYPE__UINT8 ? 255 : INT32_MAX;
+    long long axis = attr_int(nd, "axis", 1);
+    if (axis < 0 && x)
+        axis += (long long)x->n_dims;
+    bool ok = *ns >= 1 && (!tz || nz == *ns);
+    if (ok && *ns > 1)
+        ok = x && axis >= 0 && (size_t)axis < x->n_dims && x->dims[axis] == (int64_t)*ns;
+    for (size_t i = 0; ok && i < *ns; i++)
+        ok = (*s)[i] > 0;
+    if (!ok) {
+        free(*s), free(*zp);
+        *s = NULL, *zp = NULL;
+        return NODE_ERR(c, nd, idx, "%s", "scale and zero point must be positive scales, per tensor or one per "
+                        "channel of the axis, with as many zero points");
+    }
+    return 0;
+}
+
+/* Index along the quantisation axis of element i of x (0 for a per-tensor scale). */
+static size_t qaxis_of(const Tensor *x, const Node *nd, size_t i, size_t ns)
+{
+    if (ns <= 1)
+        return 0;
+    long long axis = attr_int(nd, "axis", 1);
+    if (axis < 0)
+        axis += (long long)x->n_dims;
+    size_t inner = 1;
+    for (size_t d = (size_t)axis + 1; d < x->n_dims; d++)
+        inner *= (size_t)x->dims[d];
+    return (i / inner) % ns;
+}
+
+/* QuantizeLinear: of a constant (float weights in QDQ form), folded to its integer codes; of a
+ * feature map, marks it quantised (the DequantizeLinear after it hands the bits on). */
+static int do_quantize(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    const Tensor *x = nd->n_input ? find_const(c, nd->input[0]) : NULL;
+    float *s;
+    int64_t *zp, qlo, qhi;
+    size_t ns;
+    if (!x) {
+        int vi;
+        if (input_val(c, nd, idx, 0, &vi) || qparams(c, nd, idx, NULL, &s, &zp, &ns, &qlo, &qhi))
+            return -1;
+        float s0 = s[0];
+        free(s), free(zp);
+        if (ns != 1)
+            return NODE_ERR(c, nd, idx, "%s", "a feature map takes one scale (per tensor)");
+        if (add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat))
+            return -1;
+        c->v[c->n_v - 1].qbits = signed_bits(0, qhi - qlo) - 1; /* 8 for uint8 and int8 */
+        c->v[c->n_v - 1].qscale = s0;
+        return 0;
+    }
+    float *v;
+    size_t n;
+    if (tensor_f32(c, x, nd->input[0], &v, &n))
+        return -1;
+    if (qparams(c, nd, idx, x, &s, &zp, &ns, &qlo, &qhi))
+        return free(v), -1;
+    int64_t *q = malloc(sizeof *q * (n ? n : 1));
+    for (size_t i = 0; q && i < n; i++) {
+        size_t a = qaxis_of(x, nd, i, ns);
+        double r = nearbyint((double)v[i] / s[a]) + (double)(zp ? zp[a] : 0);
+        q[i] = r < (double)qlo ? qlo : r > (double)qhi ? qhi : (int64_t)r;
+    }
+    free(v), free(s), free(zp);
+    if (!q)
+        return tf_errf(c->e, "out of memory");
+    if (own_const(c, nd->output[0], q, NULL, n, x->dims, x->n_dims))
+        return -1;
+    c->cq[c->n_const - 1].bits = signed_bits(0, qhi - qlo) - 1;
+    return 0;
+}
+
+/* DequantizeLinear: of an integer constant (QDQ weights), the float values (q - zp) * scale, with
+ * the bits the codes need (the zero point's type, narrowed to the range the codes use: int8 codes
+ * in -8..7 are 4-bit weights); of a quantised feature map, the map with its bits. */
+static int do_dequantize(ctx *c, const Node *nd, size_t idx, int arg)
+{
+    (void)arg;
+    const Tensor *x = nd->n_input ? find_const(c, nd->input[0]) : NULL;
+    if (!x) {
+        int vi;
+        if (input_val(c, nd, idx, 0, &vi))
+            return -1;
+        if (!c->v[vi].qbits)
+            return NODE_ERR(c, nd, idx, "input '%s' is not the output of a QuantizeLinear", nd->input[0]);
+        if (add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat))
+            return -1;
+        c->v[c->n_v - 1].qbits = c->v[vi].qbits;
+        c->v[c->n_v - 1].qscale = c->v[vi].qscale;
+        return 0;
+    }
+    int64_t *q, *zp, qlo, qhi;
+    float *s;
+    size_t n, ns;
+    if (tensor_i64(c, x, nd->input[0], &q, &n))
+        return -1;
+    if (qparams(c, nd, idx, x, &s, &zp, &ns, &qlo, &qhi))
+        return free(q), -1;
+    float *f = malloc(sizeof *f * (n ? n : 1));
+    int64_t lo = 0, hi = 0;
+    for (size_t i = 0; f && i < n; i++) {
+        size_t a = qaxis_of(x, nd, i, ns);
+        int64_t d = q[i] - (zp ? zp[a] : 0);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+        f[i] = (float)((double)d * s[a]);
+    }
+    float s_lo = s[0], s_hi = s[0];
+    for (size_t i = 1; i < ns; i++) {
+        s_lo = s[i] < s_lo ? s[i] : s_lo;
+        s_hi = s[i] > s_hi ? s[i] : s_hi;
+    }
+    struct cquant in = const_quant(c, nd->input[0]);
+    int dt = x->has_data_type ? x->data_type : 0;
+    int type_bits = in.bits ? in.bits : (dt == TF2ONNX__TENSOR__DATA_TYPE__INT8 || dt == TF2ONNX__TENSOR__DATA_TYPE__UINT8) ? 8 : 0;
+    free(q), free(s), free(zp);
+    if (!f)
+        return tf_errf(c->e, "out of memory");
+    if (own_const(c, nd->output[0], NULL, f, n, x->dims, x->n_dims))
+        return -1;
+    int b = signed_bits(lo, hi);
+    c->cq[c->n_const - 1] = (struct cquant){type_bits && b < type_bits ? b : type_bits, s_lo, s_hi};
+    return 0;
+}
+
+/* Clip between QuantizeLinear and DequantizeLinear, on the integer codes: a narrower activation
+ * (codes 0..15 are 4 bits). */
+static int quant_clip(ctx *c, const Node *nd, size_t idx, int vi)
+{
+    int64_t b[2] = {INT64_MIN, INT64_MAX};
+    for (size_t j = 1; j < 3 && j < nd->n_input; j++) {
+        if (!nd->input[j] || !nd->input[j][0])
+            continue;
+        const Tensor *t;
+        int64_t *v;
+        size_t n;
+        if (input_const(c, nd, idx, j, &t) || tensor_i64(c, t, nd->input[j], &v, &n))
+            return -1;
+        if (n == 1)
+            b[j - 1] = v[0];
+        free(v);
+        if (n != 1)
+            return NODE_ERR(c, nd, idx, "%s must be a scalar", j == 1 ? "min" : "max");
+    }
+    if (b[0] == INT64_MIN || b[1] == INT64_MAX || b[1] < b[0] || b[1] - b[0] > 65535)
+        return NODE_ERR(c, nd, idx, "%s", "a Clip of quantised codes needs integer min and max (at most 65536 codes)");
+    int bits = signed_bits(0, b[1] - b[0]) - 1;
+    if (bits < 1)
+        bits = 1;
+    if (add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat))
+        return -1;
+    c->v[c->n_v - 1].qbits = bits < c->v[vi].qbits ? bits : c->v[vi].qbits;
+    c->v[c->n_v - 1].qscale = c->v[vi].qscale;
+    return 0;
 }
 
 /* ONNX op -> handler and its argument. */
@@ -1447,7 +1702,8 @@ static const struct {
     {"Concat", do_concat, 0},        {"Flatten", do_flatten, 0},
     {"Reshape", do_flatten, 1},      {"Dropout", do_passthrough, 0},
     {"Identity", do_passthrough, 0}, {"Softmax", do_softmax, 0},
-    {"LogSoftmax", do_softmax, 0},
+    {"LogSoftmax", do_softmax, 0},   {"QuantizeLinear", do_quantize, 0},
+    {"DequantizeLinear", do_dequantize, 0},
 };
 
 static int do_node(ctx *c, const Node *nd, size_t idx)
@@ -1511,11 +1767,13 @@ static void ctx_free(ctx *c)
     free(c->v);
     free(c->cname);
     free(c->cval);
+    free(c->cq);
     free(c->rc);
     free(c->use);
     for (int i = 0; i < c->n_owned; i++) {
         free(c->owned[i]->dims);
         free(c->owned[i]->int64_data);
+        free(c->owned[i]->float_data);
         free(c->owned[i]);
     }
     free(c->owned);

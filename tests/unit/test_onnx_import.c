@@ -689,6 +689,17 @@ static void test_zoo_ops(void **state)
     buf = gb_pack(&b, &len);
     expect_fail(buf, len, "node 'rm' (op ReduceMean)", "axes [2, 3]");
     free(buf);
+
+    /* A DequantizeLinear of a feature map that no QuantizeLinear made. */
+    static float QS[1] = {0.5f};
+    gb_init(&b);
+    gb_float_init(&b, "c.weight", 4, WD, W, 144);
+    gb_float_init(&b, "qs", 0, NULL, QS, 1);
+    gb_node(&b, "DequantizeLinear", "dq", "xd", 2, "x", "qs");
+    gb_node(&b, "Conv", "conv_node", "y", 2, "xd", "c.weight");
+    buf = gb_pack(&b, &len);
+    expect_fail(buf, len, "node 'dq' (op DequantizeLinear)", "not the output of a QuantizeLinear");
+    free(buf);
 }
 
 /* net_to_json -> net_parse gives back the same IR for every zoo net. */
