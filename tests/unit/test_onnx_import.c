@@ -42,6 +42,58 @@ static uint8_t *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* Runs the float reference on <stem>_in.npy and compares the last layer with <stem>_out.npy (PyTorch's). */
+static void float_matches_torch(const onnx_result *r, const char *stem, int c, int h, int w, int nout)
+{
+    char p[1024];
+    tf_err e;
+    const net *n = &r->n;
+    float *x, *want;
+    int nd, shape[NPY_MAX_DIMS];
+    snprintf(p, sizeof p, "%s/../tests/data/%s_in.npy", tf2sim_config_dir(), stem);
+    assert_int_equal(npy_load_f32(p, 0, NULL, &x, &nd, shape, &e), 0);
+    snprintf(p, sizeof p, "%s/../tests/data/%s_out.npy", tf2sim_config_dir(), stem);
+    assert_int_equal(npy_load_f32(p, 0, NULL, &want, &nd, shape, &e), 0);
+    assert_int_equal(shape[0], nout);
+    ftensor in = {.c = c, .h = h, .w = w, .d = x};
+    ftensor *outs = calloc((size_t)n->n_layers, sizeof *outs);
+    if (float_forward(n, &r->fw, &in, outs, 1, &e))
+        fail_msg("%s", e.msg);
+    const ftensor *y = &outs[n->n_layers - 1];
+    assert_int_equal(y->c, nout);
+    for (int i = 0; i < nout; i++)
+        if (fabsf(y->d[i] - want[i]) > 1e-4f * (1 + fabsf(want[i])))
+            fail_msg("%s output %d: tf2sim %.6f, PyTorch %.6f", stem, i, y->d[i], want[i]);
+    for (int i = 0; i < n->n_layers; i++)
+        ftensor_free(&outs[i]);
+    free(outs);
+    free(x);
+    free(want);
+}
+
+/* tests/data/zoo_ops.onnx (scripts/make_zoo_ops_onnx.py: hard-swish, squeeze-excite, SiLU, chunk,
+ * channel shuffle, BN after a concat, Pad + AveragePool, ReduceMean) computes what PyTorch does. */
+static void test_zoo_ops_match_torch(void **state)
+{
+    (void)state;
+    char p[1024];
+    data_path(p, sizeof p, "zoo_ops.onnx");
+    onnx_result r;
+    tf_err e;
+    if (onnx_import_file(p, "zoo_ops", &r, &e))
+        fail_msg("%s", e.msg);
+    static const op_kind ops[] = {OP_CONV, OP_ACT,   OP_GAP,     OP_CONV,   OP_CONV, OP_ACT,  OP_MUL,
+                                  OP_CONV, OP_ACT,   OP_SLICE,   OP_SLICE,  OP_CONV, OP_CONCAT, OP_SHUFFLE,
+                                  OP_CONCAT, OP_BN,  OP_AVGPOOL, OP_GAP,    OP_FC};
+    assert_int_equal(r.n.n_layers, (int)(sizeof ops / sizeof *ops));
+    for (int i = 0; i < r.n.n_layers; i++)
+        assert_int_equal(r.n.layers[i].op, ops[i]);
+    assert_int_equal(r.n.layers[1].act, ACT_HSWISH);
+    assert_int_equal(r.n.layers[8].act, ACT_SILU);
+    float_matches_torch(&r, "zoo_ops", 3, 16, 16, 5);
+    onnx_result_free(&r);
+}
+
 static void test_small_mixed_matches_torch(void **state)
 {
     (void)state;
@@ -66,28 +118,7 @@ static void test_small_mixed_matches_torch(void **state)
     assert_int_equal(n->layers[net_find(n, "cat")].cout, 12);
     assert_int_equal(n->layers[net_find(n, "fc2")].cin, 6);
 
-    float *x, *want;
-    int nd, shape[NPY_MAX_DIMS];
-    data_path(p, sizeof p, "small_mixed_in.npy");
-    assert_int_equal(npy_load_f32(p, 0, NULL, &x, &nd, shape, &e), 0);
-    data_path(p, sizeof p, "small_mixed_out.npy");
-    assert_int_equal(npy_load_f32(p, 0, NULL, &want, &nd, shape, &e), 0);
-    assert_int_equal(shape[0], 5);
-    ftensor in = {.c = 3, .h = 16, .w = 16, .d = x};
-    ftensor *outs = calloc((size_t)n->n_layers, sizeof *outs);
-    rc = float_forward(n, &r.fw, &in, outs, 1, &e);
-    if (rc)
-        fail_msg("%s", e.msg);
-    const ftensor *y = &outs[n->n_layers - 1];
-    assert_int_equal(y->c, 5);
-    for (int i = 0; i < 5; i++)
-        if (fabsf(y->d[i] - want[i]) > 1e-4f * (1 + fabsf(want[i])))
-            fail_msg("output %d: tf2sim %.6f, PyTorch %.6f", i, y->d[i], want[i]);
-    for (int i = 0; i < n->n_layers; i++)
-        ftensor_free(&outs[i]);
-    free(outs);
-    free(x);
-    free(want);
+    float_matches_torch(&r, "small_mixed", 3, 16, 16, 5);
     onnx_result_free(&r);
 }
 
@@ -747,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),                 cmocka_unit_test(test_conv_attrs),
         cmocka_unit_test(test_graph_rules),               cmocka_unit_test(test_more_rules),
         cmocka_unit_test(test_net_json_round_trip),       cmocka_unit_test(test_zoo_ops),
+        cmocka_unit_test(test_zoo_ops_match_torch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
