@@ -46,3 +46,20 @@ best = min(
     for _ in range(3))
 print("calibrate --fit: %.3f s" % best)
 PY
+echo
+echo "== whole UltraNet/BJUT on Verilator vs the C cycle-level model (tf2sim regress --net, 2 frames, iSmart weights)"
+python3 - "$build/tf2sim" "$root/../shared" "$build/rtl_cache" <<'PY'
+import json, subprocess, sys
+tf2sim, shared, cache = sys.argv[1:4]
+r = subprocess.run([tf2sim, "regress", "--net", "ultranet", "--fold", "ultranet_bjut", "--weights",
+                    shared + "/data/ultranet-ismart/weight_4a4w", "--frames", "2", "--cache", cache,
+                    "--format", "json"], capture_output=True, text=True)
+if r.returncode > 1:
+    sys.exit("regress --net failed: " + r.stderr)
+j = json.loads(r.stdout)
+rtl_fps, c_fps = j["frames"] / j["rtl"]["seconds"], j["frames"] / j["c"]["seconds"]
+print("outputs_equal %s; RTL %.3f frames/s (%.1f s, verilator build %.0f s, 0 when cached), C cycle model %.1f frames/s "
+      "(%.3f s), C / RTL %.0fx; interval C %d RTL %d cycles" % (j["outputs_equal"], rtl_fps, j["rtl"]["seconds"],
+      j["rtl"]["build_seconds"], c_fps, j["c"]["seconds"], c_fps / rtl_fps, j["c"]["interval_cycles"],
+      j["rtl"]["interval_cycles"]))
+PY

@@ -33,7 +33,7 @@ void rtl_unit_resources(const rtl_unit *u, xilinx_family fam, rtl_unit_res *r)
     int nr = tail > u->k + u->stride ? tail : u->k + u->stride;
     if (nr > u->h)
         nr = u->h;
-    long p = (long)nr * u->w + FIFO;           /* feature buffer pixels */
+    long p = (long)nr * u->w + (u->fifo_px ? u->fifo_px : FIFO); /* feature buffer pixels */
     int nf = u->cout / u->pe;
     long wdepth = (long)nf * u->k * u->k * (u->dw ? 1 : cf);
     int nfd = 1 << max1(clog2(nf));            /* BN table words (adder NFD = 2^NFW) */
@@ -49,8 +49,8 @@ void rtl_unit_resources(const rtl_unit *u, xilinx_family fam, rtl_unit_res *r)
     int d1 = xilinx_mul_dsps(fam, u->wbits, 1, u->abits + 1, 1, mw);
     int dp = xilinx_mul_dsps(fam, pww, 1, u->abits + 1, 1, ppw);
     r->lane_dsp = plain * d1 + pairs * u->simd * dp;
-    /* adder.v: acc (32) x inc (32) -> 64 per PE, the re-quantise multiply */
-    r->bn_dsp = u->pe * xilinx_mul_dsps(fam, ACCW, 1, 32, 1, 64);
+    /* adder.v: acc (32) x inc (32) -> 64 per PE, the re-quantise multiply (a raw head has none) */
+    r->bn_dsp = u->raw ? 0 : u->pe * xilinx_mul_dsps(fam, ACCW, 1, 32, 1, 64);
     /* feature_loader.v: the fold's bit offset, fold * LIN*ABITS, a multiply by a constant */
     int cfw = max1(clog2(u->dw ? (cf > nf ? cf : nf) : cf));
     int bow = clog2((long)u->cin * u->abits) + 1;
@@ -73,11 +73,12 @@ void rtl_unit_resources(const rtl_unit *u, xilinx_family fam, rtl_unit_res *r)
     r->feature_bram = m.bram18;
     r->lutram += m.lutram;
     r->mem_ff += m.ff;
+    int tables = u->raw ? 1 : 2; /* a raw head reads only the bias table; synthesis drops inc */
     xilinx_mem_map(fam, XMEM_BN_TABLE, 32, nfd, &m);
-    mem_mux += 2.0 * u->pe * 32 * (m.slices > 1 ? m.slices - 1 : 0);
-    r->bn_bram = 2 * u->pe * m.bram18;
-    r->lutram += 2 * u->pe * m.lutram;
-    r->mem_ff += 2 * u->pe * m.ff;
+    mem_mux += (double)tables * u->pe * 32 * (m.slices > 1 ? m.slices - 1 : 0);
+    r->bn_bram = tables * u->pe * m.bram18;
+    r->lutram += tables * u->pe * m.lutram;
+    r->mem_ff += (long)tables * u->pe * m.ff;
     r->bram18 = r->weight_bram + r->feature_bram + r->bn_bram;
 
     /* logic the LUT/FF fit sees */
@@ -133,6 +134,16 @@ int rtl_unit_of_layer(const net *n, const design *ds, const device *dv, int i, r
     u->dw = dw;
     int ob = net_out_bits(n, i);
     u->obit = ob < 32 ? ob : 32;
+    u->raw = ob == 32;
+    /* the input FIFO as the cycle model sizes it: fifo_depth words of the producer's stream
+     * (the nearest compute producer's PE lanes), in pixels of the producer's channels */
+    int p = l->inputs[0], q = p;
+    while (q >= 0 && !layer_is_compute(&n->layers[q]))
+        q = n->layers[q].inputs[0];
+    long lanes = q < 0 ? n->in_c : ds->fold[q].pe, ch = p < 0 ? n->in_c : n->layers[p].cout;
+    u->fifo_px = ((long)ds->fifo_depth * lanes + ch - 1) / ch;
+    if (u->fifo_px < 1)
+        u->fifo_px = 1;
     /* pair packing (two PEs share a multiplier) when it saves DSPs */
     if (!u->mode && !dw && u->pe > 1) {
         xilinx_family fam = rtl_family(dv);

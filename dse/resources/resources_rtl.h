@@ -18,6 +18,8 @@
 /* The parameters of compute_unit_fixed.v (scripts/synth.sh's NAME=VALUE list). */
 typedef struct rtl_unit {
     int pe, simd, wbits, abits, k, mode, pack, cin, cout, h, w, stride, dw, obit;
+    int raw;      /* REQUANT 0: a raw head (accumulator + bias), no BN multiply or inc table */
+    long fifo_px; /* input FIFO pixels kept in the feature buffer; 0: the wrapper's default 128 */
 } rtl_unit;
 
 /* What one unit costs, block by block. */

@@ -42,7 +42,15 @@ assert c4["dsp"] == 8 + 2 * 4, c4
 for l in j["layers"]:
     if l["op"] == "conv":
         assert l["fifo_bram"] == 0, l      # the unit's input FIFO lives in its feature buffer
+# conv8 is the raw head (REQUANT 0): its 8 packed lanes and no 32 x 32 BN multiply
+c8 = next(l for l in j["layers"] if l["layer"] == "conv8")
+assert c8["dsp"] == 8, c8
 PY
+# The generated tests/data/tiny_chain design as yosys synthesises it (scripts/synth_design.sh,
+# rtl/README.md: Generated designs): 50 DSP48E2, no BRAM (feature buffers of 16/8/4 FIFO pixels)
+"$tf2sim" resources --net "$TF2SIM_SRC/tests/data/tiny_chain.json" --fold "$TF2SIM_SRC/tests/data/tiny_chain_fold.json" \
+  --format json > tiny.json
+python3 -c "import json; t = json.load(open('tiny.json'))['total']; assert (t['dsp'], t['bram18']) == (50, 0), t"
 # Schedules the RTL does not build, a target that does not exist, a non-Xilinx device: one line, exit 2.
 expect_err() {
   local want=$1; shift
