@@ -4,11 +4,11 @@
 # unmodified) imports, with MACs within 1% of torchvision's published GMACs (or within half a unit
 # of the published figure's last digit, which is all a 2-digit figure such as 0.06 says) and
 # parameters within 1% of the builders' published num_params (torch folds an eval-mode BN into the
-# conv before it exports, so BN's gamma and beta come back as one bias: 0-0.5% fewer); an engine sweep of each on the
-# ZCU102 finishes, and each simulates at cycle level. Needs Debian's python3-torchvision (scripts/
-# setup.sh installs it); without it the test reports itself skipped (77), never passed.
-# The exported .onnx files are cached beside the tf2sim binary, keyed by the export script and the
-# torch/torchvision versions.
+# conv before it exports, so BN's gamma and beta come back as one bias: 0-0.5% fewer). An engine
+# sweep of each on the ZCU102 finishes and each simulates at cycle level; squeezenet1_1 also fits a
+# dataflow pipeline. Needs Debian's python3-torchvision (scripts/setup.sh installs it); without it
+# the test reports itself skipped (77), never passed. The exported .onnx files are cached beside
+# the tf2sim binary, keyed by the export script and the torch/torchvision versions.
 set -euo pipefail
 tf2sim=$1
 src=${TF2SIM_SRC:-$(dirname "$0")/../..}
@@ -64,6 +64,19 @@ while read -r name onnx params; do
     echo "FAIL: engine sim of $name: $(cat err.txt)"; fails=$((fails + 1))
   fi
 done < exported.txt
+
+# Dataflow where it fits a board: squeezenet1_1 at 4/4 bits on the ZCU102 (greedy search), swept and
+# simulated at cycle level.
+if "$tf2sim" sweep --net nets/squeezenet1_1.json --device zcu102 --bits 4/4 --strategy greedy --db df.db \
+    --out plots --format json > df.json 2> err.txt &&
+   "$tf2sim" sim --net nets/squeezenet1_1.json --device zcu102 --bits 4/4 --db df.db --format json > dfsim.json \
+    2>> err.txt; then
+  python3 -c "import json; b = json.load(open('df.json'))['best']; s = json.load(open('dfsim.json'))
+print(f\"squeezenet1_1 dataflow 4/4 on zcu102: best {b['fps']:.0f} fps, {b['dsp']} DSP; cycle-level {s['fps']:.0f} fps\")
+assert b['fps'] > 0 and s['interval_cycles'] > 0" || fails=$((fails + 1))
+else
+  echo "FAIL: dataflow squeezenet1_1: $(cat err.txt)"; fails=$((fails + 1))
+fi
 
 python3 - published.txt params.txt <<'PY' || fails=$((fails + 1))
 import json, sys
