@@ -63,6 +63,8 @@ static void check_consumers(const net *n, int i, int from, char *why, size_t cap
         case OP_MAXPOOL:
         case OP_AVGPOOL:
         case OP_GAP:
+        case OP_ACT: /* channel-wise: they lose the same channels */
+        case OP_BN:
         case OP_CONCAT: /* the cut channels sit at this input's offset in the concat */
             check_consumers(n, j, from, why, cap);
             break;
@@ -193,8 +195,8 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
             chan[i] = keep[i];
             r->info[i].pruned = true;
             r->info[i].cout_after = k;
-        } else if ((l->op == OP_MAXPOOL || l->op == OP_AVGPOOL || l->op == OP_GAP || layer_is_depthwise(l)) &&
-                   l->inputs[0] >= 0) {
+        } else if ((l->op == OP_MAXPOOL || l->op == OP_AVGPOOL || l->op == OP_GAP || l->op == OP_ACT ||
+                    l->op == OP_BN || layer_is_depthwise(l)) && l->inputs[0] >= 0) {
             chan[i] = chan[l->inputs[0]];
             if (chan[i])
                 r->info[i].cout_after = r->info[l->inputs[0]].cout_after;
@@ -241,11 +243,26 @@ int prune_l1(const net *n, const float_weights *fw, double ratio, const char *la
     }
     for (int i = 0; i < L; i++) {
         const layer *ol = &n->layers[i], *nl = &r->n.layers[i];
-        if (!layer_is_compute(ol))
+        if (!layer_has_params(ol))
             continue;
-        if (!fw || i >= fw->n_layers || !fw->l[i].w) {
+        if (!fw || i >= fw->n_layers || !fw->l[i].w || (ol->bias && !fw->l[i].b)) {
             tf_errf(e, "%s: no float weights loaded", ol->name);
             goto out;
+        }
+        if (ol->op == OP_BN) { /* the scale and shift of its kept channels */
+            float *w = malloc(sizeof(float) * (size_t)nl->cout), *b = malloc(sizeof(float) * (size_t)nl->cout);
+            r->fw.l[i].w = w;
+            r->fw.l[i].b = b;
+            if (!w || !b) {
+                tf_errf(e, "out of memory");
+                goto out;
+            }
+            for (int c2 = 0; c2 < nl->cout; c2++) {
+                int c = chan[i] ? chan[i][c2] : c2;
+                w[c2] = fw->l[i].w[c];
+                b[c2] = fw->l[i].b[c];
+            }
+            continue;
         }
         /* A depthwise conv keeps the filters of its kept channels, one input channel each. */
         bool dw = layer_is_depthwise(ol);

@@ -78,9 +78,9 @@ static void check_equivalent(const net *a, const float_weights *fw, const prune_
     float_weights z = {.n_layers = a->n_layers, .l = calloc((size_t)a->n_layers, sizeof(float_layer_w))};
     for (int i = 0; i < a->n_layers; i++) {
         const layer *l = &a->layers[i];
-        if (!layer_is_compute(l))
+        if (!layer_has_params(l))
             continue;
-        z.l[i].n_w = fw->l[i].n_w;
+        z.l[i].n_w = l->op == OP_BN ? (size_t)l->cout : fw->l[i].n_w;
         z.l[i].w = malloc(sizeof(float) * z.l[i].n_w);
         memcpy(z.l[i].w, fw->l[i].w, sizeof(float) * z.l[i].n_w);
         if (fw->l[i].b) {
@@ -315,6 +315,53 @@ static void test_depthwise(void **state)
     net_free(&n);
 }
 
+/* A stand-alone BN and an activation lose the channels of the conv before them (their scale,
+ * shift and LUT are per channel); shift 0 and SiLU(0) = 0 keep the cut channels at zero, so the
+ * zeroed full net is the pruned one. */
+static const char BN_NET[] =
+    "{\"name\": \"bnact\", \"input\": {\"c\": 3, \"h\": 8, \"w\": 8}, \"layers\": ["
+    "{\"name\": \"a\", \"op\": \"conv\", \"cout\": 6, \"k\": 3, \"pad\": 1, \"bias\": true},"
+    "{\"name\": \"n\", \"op\": \"bn\"},"
+    "{\"name\": \"s\", \"op\": \"act\", \"act\": \"silu\"},"
+    "{\"name\": \"b\", \"op\": \"conv\", \"cout\": 4, \"k\": 1, \"relu\": true, \"bias\": true},"
+    "{\"name\": \"g\", \"op\": \"gap\"},"
+    "{\"name\": \"fc\", \"op\": \"fc\", \"cout\": 2, \"bias\": true}]}";
+
+static void test_bn_act(void **state)
+{
+    (void)state;
+    net n;
+    tf_err e;
+    if (net_parse(&n, "bnact", BN_NET, &e))
+        fail_msg("%s", e.msg);
+    float_weights fw = {.n_layers = n.n_layers, .l = calloc((size_t)n.n_layers, sizeof(float_layer_w))};
+    for (int i = 0; i < n.n_layers; i++) {
+        const layer *l = &n.layers[i];
+        if (!layer_has_params(l))
+            continue;
+        fw.l[i].n_w = l->op == OP_BN ? (size_t)l->cout : l->weights;
+        fw.l[i].w = malloc(sizeof(float) * fw.l[i].n_w);
+        fw.l[i].b = malloc(sizeof(float) * (size_t)l->cout);
+        for (size_t k = 0; k < fw.l[i].n_w; k++)
+            fw.l[i].w[k] = (float)((int)((k * 29 + (size_t)i * 7) % 17) - 8) / 16.0f;
+        for (int o = 0; o < l->cout; o++)
+            fw.l[i].b[o] = l->op == OP_BN ? 0.0f : (float)(o % 3) / 10.0f - 0.05f;
+    }
+    prune_result p;
+    if (prune_l1(&n, &fw, 0.5, NULL, &p, &e))
+        fail_msg("%s", e.msg);
+    int a = net_find(&n, "a"), bn = net_find(&n, "n"), s = net_find(&n, "s");
+    assert_true(p.info[a].pruned);
+    assert_int_equal(p.n.layers[bn].cout, 3);
+    assert_int_equal(p.n.layers[s].cout, 3);
+    for (int c = 0; c < 3; c++) /* the BN keeps the scales of the kept channels */
+        assert_true(p.fw.l[bn].w[c] == fw.l[bn].w[p.info[a].kept[c]]);
+    check_equivalent(&n, &fw, &p);
+    prune_result_free(&p);
+    float_weights_free(&fw);
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_fmnist_equivalence),
         cmocka_unit_test(test_concat),
         cmocka_unit_test(test_depthwise),
+        cmocka_unit_test(test_bn_act),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
