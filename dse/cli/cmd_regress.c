@@ -32,7 +32,8 @@ static const char HELP[] =
     "  --list             print the case names and exit\n"
     "  --inject-fault K   test only: output (one reference value off by one) or cycles\n"
     "                     (C count off by 2%); the run must then fail\n"
-    "  exit status: 0 all cases pass, 1 a case failed, 2 bad usage\n";
+    "  exit status: 0 all cases pass, 1 a case failed, 2 bad usage\n"
+    "tf2sim regress --net NET --fold FILE ...: a whole generated design (tf2sim regress --net X --help)\n";
 
 #ifdef TF2SIM_HAVE_RTL
 static const char *shared_dir(void)

@@ -467,13 +467,17 @@ int cosim_run(net *n, const design *ds, const device *dv, const cosim_opts *o, c
     mixq_weights w;
     if (generate_check(n, ds, dv, e) || generate_load_weights(n, o->weights, o->seed, &w, e))
         return -1;
-    if (build_design(n, ds, dv, &w, o, &g, r, e)) {
+    /* the inputs first: a bad --images folder fails before the verilator build */
+    if (make_inputs(n, o, &in, &frames, r, e)) {
+        cosim_result_free(r);
         mixq_weights_free(&w);
         return -1;
     }
-    if (make_inputs(n, o, &in, &frames, r, e)) {
+    if (build_design(n, ds, dv, &w, o, &g, r, e)) {
+        for (int f = 0; f < frames; f++)
+            tensor_free(&in[f]);
+        free(in);
         cosim_result_free(r);
-        gen_info_free(&g);
         mixq_weights_free(&w);
         return -1;
     }

@@ -34,6 +34,11 @@ cd ..
 cmp gen/conv1_w.hex gen2/conv1_w.hex
 "$tf2sim" generate --net "$net" --fold "$fold" --seed 7 --out gen3 > /dev/null
 if cmp -s gen/conv1_w.hex gen3/conv1_w.hex; then exit 1; fi
+# a stored design: the best of an rtl sweep of the same net, by its id
+"$tf2sim" sweep --net "$net" --dsp 200 --target rtl --db s.db --out . --format json > sweep.json
+id=$(python3 -c "import json; print(json.load(open('sweep.json'))['best']['id'])")
+"$tf2sim" generate --net "$net" --db s.db --design "$id" --out gdb > /dev/null
+test "$(grep -c '^    layer_unit' gdb/dataflow_top.v)" -eq 3
 # refusals: a DSP6 fold (rtl has mvau lanes only), a net with branches, a bad option
 set +e
 "$tf2sim" generate --net ultranet --fold ultranet_ismart --out x 2> err1.txt; rc1=$?
