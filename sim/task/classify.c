@@ -160,6 +160,12 @@ void cls_cache_clear(void)
     pthread_mutex_unlock(&g_cache.mu);
 }
 
+const char *cls_default_data(void)
+{
+    const char *d = getenv("TF2SIM_FMNIST");
+    return d && *d ? d : CLS_DEFAULT_DATA;
+}
+
 void cls_model_dir(const net *n, const char *wdir, char *out, size_t cap)
 {
     if (wdir)
@@ -195,7 +201,7 @@ int cls_top1_for_bits(const net *n, const char *wdir, const char *data, bool pow
     *images = 0;
     char wd[1024], dd[1024], key[2200];
     cls_model_dir(n, wdir, wd, sizeof wd);
-    snprintf(dd, sizeof dd, "%s", data ? data : CLS_DEFAULT_DATA);
+    snprintf(dd, sizeof dd, "%s", data ? data : cls_default_data());
     char probe[1100];
     snprintf(probe, sizeof probe, "%s/%s_w.npy", wd, n->layers[0].name);
     if (access(probe, R_OK) != 0)

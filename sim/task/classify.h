@@ -35,6 +35,10 @@ void cls_cache_clear(void);
 /* Debian's dataset-fashion-mnist: the default classification data set. */
 #define CLS_DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 
+/* The classification data set used when none is given: $TF2SIM_FMNIST if set (the tests
+ * point it at a slice of the set), else CLS_DEFAULT_DATA. */
+const char *cls_default_data(void);
+
 /* The folder of a net's float weights: wdir if given, else $TF2SIM_MODELS/NET, else configs/models/NET. */
 void cls_model_dir(const net *n, const char *wdir, char *out, size_t cap);
 

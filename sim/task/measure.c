@@ -120,7 +120,7 @@ int cls_measure(const net *n, const cls_request *rq, cls_result *r, tf_err *e)
     memset(r, 0, sizeof *r);
     char wdir[1024];
     cls_model_dir(n, rq->wdir, wdir, sizeof wdir);
-    const char *data = rq->data ? rq->data : CLS_DEFAULT_DATA;
+    const char *data = rq->data ? rq->data : cls_default_data();
     float_weights fw;
     if (float_weights_load_npy(&fw, n, wdir, e))
         return -1;

@@ -16,7 +16,7 @@
 
 typedef struct cls_request {
     const char *bitw, *bita;  /* one digit for every layer, or one per compute layer; NULL: the net's */
-    const char *wdir, *data;  /* NULL: cls_model_dir's folder; CLS_DEFAULT_DATA */
+    const char *wdir, *data;  /* NULL: cls_model_dir's folder; cls_default_data() */
     bool pow2;                /* INQ power-of-two weights */
     bool float_only;          /* the float reference only */
     bool table;               /* top-1 for 8/8 down to 2/2, pow2, and the TF2 engine */

@@ -5,6 +5,8 @@
 #   agreement (all four coordinates within 2 px of the FPGA box) >= 75% of the images, and
 #   mean IoU vs ground truth within 0.01 of the FPGA boxes' own mean IoU.
 # Also: the JSON form gives metric/value, and bad weight directories fail with one line.
+# Under ASan (TF2SIM_ASAN=1) on the first 20 images with the FPGA's resize only (exact >= 19;
+# OpenCV's agreement and IoU bars are statistical, over the 200, and stay with stage 1).
 set -euo pipefail
 tf2sim=$1
 shared=${TF2SIM_SHARED:-$(dirname "$0")/../../../shared}
@@ -13,25 +15,28 @@ ism=$shared/data/ultranet-ismart
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
+n=200 limit=() resizes='fpga opencv'
+if [ "${TF2SIM_ASAN:-}" = 1 ]; then n=20 limit=(--limit 20) resizes=fpga; fi
 
 for set in 4a4w 8lastfirst; do
   wdir=$ism/weight_4a4w
   [ "$set" = 8lastfirst ] && wdir=${wdir}8lastfirst
-  for resize in fpga opencv; do
+  for resize in $resizes; do
     out=$work/$set-$resize.json
-    "$tf2sim" accuracy --net ultranet --weights "$wdir" --data "$data" --resize "$resize" \
+    "$tf2sim" accuracy --net ultranet --weights "$wdir" --data "$data" --resize "$resize" "${limit[@]}" \
         --compare "$ism/fpga_boxes/bbox_PL_1000_sample_$set.txt" --format json > "$out"
     # The issue's bars for both resizes; with the FPGA's rounding the boxes are the FPGA's own
     # (200/200 identical when this was written; 198 leaves room for libm/libjpeg differences).
     min_exact=0
-    [ "$resize" = fpga ] && min_exact=198
-    if ! python3 - "$out" "$set/$resize" "$min_exact" <<'PY'
+    [ "$resize" = fpga ] && min_exact=$((n == 200 ? 198 : n - 1))
+    if ! python3 - "$out" "$set/$resize" "$min_exact" "$n" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 c = j["compare"]
 print(f'{sys.argv[2]}: bitw {j["bitw"]} images {j["images"]} mean IoU {j["value"]:.4f} '
       f'FPGA IoU {c["mean_iou"]:.4f} within 2 px {c["within_2px"]}/{c["images"]} exact {c["exact"]}')
-ok = (j["metric"] == "mean_iou" and j["images"] == 200 and c["images"] == 200
+n = int(sys.argv[4])
+ok = (j["metric"] == "mean_iou" and j["images"] == n and c["images"] == n
       and c["agreement"] >= 0.75 and abs(j["value"] - c["mean_iou"]) <= 0.01
       and c["exact"] >= int(sys.argv[3]))
 sys.exit(0 if ok else 1)

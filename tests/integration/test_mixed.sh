@@ -3,24 +3,33 @@
 # several bit vectors, every design carries its bit vector's top-1, the accuracy cache
 # holds one row per vector, and the 3-objective front is non-dominated. On a net without
 # data the sweep says so and optimises throughput only.
+# Under ASan (TF2SIM_ASAN=1) the walk runs on a slice of Fashion-MNIST: 1000 test images
+# (probes of 200) and 300 calibration images, and the walk takes one step.
 set -euo pipefail
 tf2sim=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+n_test=10000 probe=500 steps=2
+if [ "${TF2SIM_ASAN:-}" = 1 ]; then
+  python3 "$(dirname "$0")/fmnist_slice.py" "$work/slice" 1000 300
+  export TF2SIM_FMNIST=$work/slice
+  n_test=1000 probe=200 steps=1
+fi
 cd "$work"
-"$tf2sim" sweep --net fmnist_cnn --dsp 150 --mixed --levels 8,4 --max-drop 0.05 --probe-images 500 --max-steps 2 \
+"$tf2sim" sweep --net fmnist_cnn --dsp 150 --mixed --levels 8,4 --max-drop 0.05 --probe-images $probe --max-steps $steps \
   --strategy frontier --db m.db --format json > m.json
-python3 - <<'PY'
-import json, sqlite3
+python3 - $n_test $steps <<'PY'
+import json, sqlite3, sys
+n_test, steps = int(sys.argv[1]), int(sys.argv[2])
 j = json.load(open("m.json"))
 con = sqlite3.connect("m.db")
-assert j["mixed"]["bit_vectors"] == 3, j["mixed"]   # the start and two moves
+assert j["mixed"]["bit_vectors"] == steps + 1, j["mixed"]   # the start and each move
 rows = con.execute("SELECT bitw, bita, accuracy, fps, dsp FROM designs").fetchall()
 assert rows and all(r[2] is not None for r in rows), "a design without accuracy"
 vectors = {(r[0], r[1]) for r in rows}
 assert len(vectors) == j["mixed"]["bit_vectors"], (vectors, j["mixed"])
 assert any("4" in w + a for (w, a) in vectors), vectors          # the walk went below 8 bits
-cache = con.execute("SELECT count(*) FROM accuracy_cache WHERE net='fmnist_cnn' AND images >= 10000").fetchone()[0]
+cache = con.execute("SELECT count(*) FROM accuracy_cache WHERE net='fmnist_cnn' AND images = ?", (n_test,)).fetchone()[0]
 assert cache == len(vectors), (cache, vectors)
 # Accuracy is a property of the bit vector: one value per vector.
 for (w, a) in vectors:
