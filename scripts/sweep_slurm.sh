@@ -19,15 +19,20 @@ command -v sbatch >/dev/null || { echo "sweep_slurm: sbatch not found (run on a 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tf2sim=${TF2SIM:-${TF2SIM_BUILD:-$root/build}/tf2sim}
 out=$(realpath -m "$out")
+[ -x "$tf2sim" ] || { echo "sweep_slurm: $tf2sim not found (build first, or set TF2SIM)" >&2; exit 2; }
 args=$(printf '%q ' "$@")
-mkdir -p "$(dirname "$out")/slurm-logs"
 logs="$(dirname "$out")/slurm-logs"
+mkdir -p "$logs"
+# The job scripts are shell lines: every path is quoted (%q) so spaces survive.
+qt=$(printf '%q' "$tf2sim") qo=$(printf '%q' "$out") ql=$(printf '%q' "$logs")
 
 array_id=$(sbatch --parsable --array=1-"$n" --cpus-per-task=1 --job-name=tf2sim-sweep \
   --output="$logs/shard-%a.out" --wrap \
-  "$tf2sim sweep $args --shard \${SLURM_ARRAY_TASK_ID}/$n --db $out.shard\${SLURM_ARRAY_TASK_ID}-of-$n --out $logs --format json")
+  "$qt sweep $args --shard \${SLURM_ARRAY_TASK_ID}/$n --db $qo.shard\${SLURM_ARRAY_TASK_ID}-of-$n --out $ql --format json")
+array_id=${array_id%%;*}   # --parsable prints "id;cluster" on multi-cluster setups
 shards=""
-for k in $(seq 1 "$n"); do shards="$shards $out.shard$k-of-$n"; done
+for k in $(seq 1 "$n"); do shards="$shards $(printf '%q' "$out.shard$k-of-$n")"; done
 merge_id=$(sbatch --parsable --dependency=afterok:"$array_id" --job-name=tf2sim-merge \
-  --output="$logs/merge.out" --wrap "$tf2sim merge $out $shards")
+  --output="$logs/merge.out" --wrap "$qt merge $qo $shards")
+merge_id=${merge_id%%;*}
 echo "submitted shards as job array $array_id and the merge as job $merge_id; logs in $logs"
