@@ -1627,9 +1627,11 @@ static int do_dequantize(ctx *c, const Node *nd, size_t idx, int arg)
         return free(q), -1;
     float *f = malloc(sizeof *f * (n ? n : 1));
     int64_t lo = 0, hi = 0;
+    bool ovf = false;
     for (size_t i = 0; f && i < n; i++) {
         size_t a = qaxis_of(x, nd, i, ns);
-        int64_t d = q[i] - (zp ? zp[a] : 0);
+        int64_t d;
+        ovf |= __builtin_sub_overflow(q[i], zp ? zp[a] : 0, &d);
         lo = d < lo ? d : lo;
         hi = d > hi ? d : hi;
         f[i] = (float)((double)d * s[a]);
@@ -1645,6 +1647,10 @@ static int do_dequantize(ctx *c, const Node *nd, size_t idx, int arg)
     free(q), free(s), free(zp);
     if (!f)
         return tf_errf(c->e, "out of memory");
+    if (ovf) {
+        free(f);
+        return NODE_ERR(c, nd, idx, "%s", "code minus zero point overflows 64 bits");
+    }
     if (own_const(c, nd->output[0], NULL, f, n, x->dims, x->n_dims))
         return -1;
     int b = signed_bits(lo, hi);
@@ -1671,9 +1677,11 @@ static int quant_clip(ctx *c, const Node *nd, size_t idx, int vi)
         if (n != 1)
             return NODE_ERR(c, nd, idx, "%s must be a scalar", j == 1 ? "min" : "max");
     }
-    if (b[0] == INT64_MIN || b[1] == INT64_MAX || b[1] < b[0] || b[1] - b[0] > 65535)
+    int64_t span;
+    if (b[0] == INT64_MIN || b[1] == INT64_MAX || b[1] < b[0] || __builtin_sub_overflow(b[1], b[0], &span) ||
+        span > 65535)
         return NODE_ERR(c, nd, idx, "%s", "a Clip of quantised codes needs integer min and max (at most 65536 codes)");
-    int bits = signed_bits(0, b[1] - b[0]) - 1;
+    int bits = signed_bits(0, span) - 1;
     if (bits < 1)
         bits = 1;
     if (add_val(c, nd->output[0], c->v[vi].layer, vi, c->v[vi].flat))

@@ -48,7 +48,7 @@ static void test_float_ops(void **state)
     if (net_parse(&n, "ops.json", NET, &e))
         fail_msg("%s", e.msg);
     enum { C = 6, HW = 6 };
-    ftensor in;
+    ftensor in = {0};
     assert_int_equal(ftensor_alloc(&in, C, 2, 3, &e), 0);
     for (int i = 0; i < C * HW; i++)
         in.d[i] = (float)(i % 13) * 0.75f - 4.5f; /* -4.5 .. 4.5, both sides of every knee */
