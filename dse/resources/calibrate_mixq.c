@@ -14,9 +14,6 @@
 
 /* ---- the TSV ---- */
 
-/* The part of GEN's single-operator projects (Sampling/Gen_Opt_Samples.py set_part): xczu3eg-sbva484-1-e. */
-#define XCZU3EG_DSP 360
-
 enum { T_ID, T_TYPE, T_K, T_IN_W, T_IN_H, T_IN_CH, T_OUT_CH, T_IN_BIT, T_W_BIT, T_OUT_BIT, T_IN_PE, T_SIMD, T_PE,
        T_ACTP, T_KP, T_NP, T_GB, T_INC, T_BIAS, T_KPF, T_POOL, T_TMUL, T_PACK, T_LUT, T_FF, T_DSP, T_BRAM, T_SRL,
        T_PERIOD, T__COUNT };
@@ -53,8 +50,7 @@ static int row_from(char **f, const int *col, mixq_row *r, const char *tsv, int 
                    .w_bit = (int)v[T_W_BIT], .out_bit = (int)v[T_OUT_BIT], .in_pe = (int)v[T_IN_PE],
                    .simd = (int)v[T_SIMD], .pe = (int)v[T_PE], .actp = (int)v[T_ACTP], .kp = (int)v[T_KP],
                    .np = (int)v[T_NP], .guard_bits = (int)v[T_GB], .kpf = (int)v[T_KPF], .inc_bits = (int)v[T_INC],
-                   .bias_bits = (int)v[T_BIAS], .pool = v[T_POOL] != 0,
-                   .device_dsp = XCZU3EG_DSP};
+                   .bias_bits = (int)v[T_BIAS], .pool = v[T_POOL] != 0};
     int opf = o->kp_mode ? o->pe * o->kp : o->pe;
     if (o->k < 1 || o->in_w < o->k || o->in_h < 1 || o->in_ch < 1 || o->out_ch < 1 || o->in_bit < 1 || o->w_bit < 1 ||
         o->out_bit < 1 || o->in_pe < 1 || o->simd < 1 || o->pe < 1 || o->actp < 1 || o->kp < 1 || o->np < 1 ||

@@ -30,7 +30,8 @@ static const char *const FEAT[MQF__COUNT] = {
     [MQF_KP] = "kp",             [MQF_KP_MODE] = "kp_mode",      [MQF_KP_MODE_NP] = "kp_mode_np",
     [MQF_PROD_BITS] = "prod_bits", [MQF_LOG_PE] = "log2_pe",    [MQF_LOG_SIMD] = "log2_simd_kpf",
     [MQF_INC_BITS] = "inc_bits", [MQF_IN_BIT] = "in_bit",        [MQF_W_BIT] = "w_bit",
-    [MQF_GUARD_BITS] = "guard_bits",
+    [MQF_GUARD_BITS] = "guard_bits", [MQF_WIDE_BOUNDS] = "wide_loop_bounds",
+    [MQF_KP1_MID_LANES] = "kp1_mid_lanes",
 };
 static const char *const TGT[MQT__COUNT] = {
     [MQT_DSP] = "dsp_extra", [MQT_BRAM] = "bram18_extra", [MQT_LUT] = "lut", [MQT_FF] = "ff", [MQT_PERIOD] = "period_ns"};
@@ -45,7 +46,7 @@ unsigned long long mixq_target_features(mixq_target t)
     switch (t) {
     case MQT_DSP: /* control DSPs (address arithmetic); nothing that scales with the array, so the
                      search cannot buy products below one DSP each by extrapolating the fit */
-        return B(MQF_ONE) | B(MQF_ACTP) | B(MQF_LOG_IN_W);
+        return B(MQF_ONE) | B(MQF_ACTP) | B(MQF_WIDE_BOUNDS) | B(MQF_KP1_MID_LANES);
     case MQT_BRAM: /* what the mapping rule misses: FIFO/ROM binding, partitioning granularity */
         return B(MQF_ONE) | B(MQF_BRAM) | B(MQF_LUTRAM_BITS) | B(MQF_ACTP);
     case MQT_LUT:
@@ -126,10 +127,11 @@ void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_r
         cascade = mixq_largest_divisor_le(simd * kpf, p2 / mkn);
 
     /* DSP: one DSP48 per packed product (RESOURCE core=DSP48; GEN sizes the packs to the ports),
-     * at most the part's DSPs when synthesised alone, and ACTP BN units of M_BIT x INC_BIT
+     * also past the part's 360 (of the fit rows' 34 arrays of 384 lanes, 19 report 381..416 DSPs,
+     * over-utilised, and 15 report 353..362), and ACTP BN units of M_BIT x INC_BIT
      * (function.h bn_qurelu_fixed): one DSP each while both operands fit the wide port (the data
      * set: a 21 x 21 product costs one DSP48E2 plus LUTs, not two tiles). */
-    r->array_dsp = op->device_dsp > 0 && lanes > op->device_dsp ? op->device_dsp : lanes;
+    r->array_dsp = lanes;
     int wide, narrow, pb;
     dsp_pack_ports(dk, &wide, &narrow, &pb);
     r->bn_dsp = actp * (m_bits <= wide && op->inc_bits <= wide ? 1 : mixq_mult_dsps(m_bits, op->inc_bits, dk));
@@ -205,6 +207,19 @@ void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_r
     x[MQF_IN_BIT] = a;
     x[MQF_W_BIT] = w;
     x[MQF_GUARD_BITS] = gb;
+    {
+        /* trip counts of the three stages after the array, per rep (GEN DEC_BW_NUM * outPerIn,
+         * Activation_Trim's h * peIdx * cycle, INC_BW_NUM) */
+        long long outpenum = op->out_ch / opf, per = opf / actp;
+        long long bounds[3] = {(long long)op->in_h * outpenum * row_len * np * per,
+                               (long long)op->in_h * outpenum * per * np * row_len,
+                               (long long)op->in_h * outpenum * op->in_w * per};
+        int wide_bounds = 0;
+        for (int i = 0; i < 3; i++)
+            wide_bounds += bounds[i] >= (1LL << 17);
+        x[MQF_WIDE_BOUNDS] = wide_bounds;
+    }
+    x[MQF_KP1_MID_LANES] = kp == 1 && pe >= 2 && simd * kpf >= 3 && lanes >= 24 && lanes <= 48 ? lanes : 0;
 
     if (!fit)
         return;

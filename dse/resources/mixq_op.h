@@ -30,8 +30,6 @@ typedef struct mixq_op {
     int in_pe, simd, pe, actp, kp, np, guard_bits, kpf;
     int inc_bits, bias_bits;
     bool pool;                        /* a fused 2x2 max pool follows */
-    int device_dsp;                   /* DSPs of the part synthesised for alone (Vivado builds the
-                                         products beyond it in LUTs); 0: no cap */
 } mixq_op;
 
 /* Features the fits use (one coefficient each per fitted quantity). */
@@ -66,6 +64,15 @@ typedef enum mixq_feature {
     MQF_PROD_BITS,   /* PROD_BIT = W + A + GUARD_BIT, one field */
     MQF_LOG_PE, MQF_LOG_SIMD, /* log2 PE, log2 SIMD*KPF: fan-out of the activation / weight words */
     MQF_INC_BITS, MQF_IN_BIT, MQF_W_BIT, MQF_GUARD_BITS,
+    /* DSP: the down-size converter, Activation_Trim and the up-size converter run loops of
+     * (constant x reps) iterations (stream_tools.h, function.h: reps is a run-time argument);
+     * the number of those constants wider than the DSP's 17 unsigned bits (the product then
+     * goes to DSPs instead of LUTs) */
+    MQF_WIDE_BOUNDS,
+    /* DSP: lanes of Kp = 1 arrays with 24..48 lanes, PE >= 2 and SIMD*KPF >= 3 (one narrow
+     * weight times the activation pack, each pack shared by PE products: the vendor flow builds
+     * most of those in LUTs; not above 48 lanes, not with PE 1 or SIMD*KPF <= 2) */
+    MQF_KP1_MID_LANES,
     MQF__COUNT
 } mixq_feature;
 
