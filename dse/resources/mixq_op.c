@@ -104,6 +104,16 @@ static void fifo(memsum *m, int width, long depth)
     m->r->bram18 += b;
 }
 
+/* A depth-2 stream between two DATAFLOW processes: SRL up to MIXQ_STREAM_SRL_BITS wide, else BRAM. */
+static void stream(memsum *m, int width)
+{
+    if (width <= MIXQ_STREAM_SRL_BITS)
+        return;
+    int b = bram18_blocks(width, 2);
+    m->r->fifo_bram += b;
+    m->r->bram18 += b;
+}
+
 void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_res *r)
 {
     memset(r, 0, sizeof *r);
@@ -169,6 +179,15 @@ void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_r
         fifo(&m, 2 * opf * op->out_bit, (op->in_w * op->out_ch + pe - 1) / pe);
         fifo(&m, opf * op->out_bit, (long)(op->in_w / 2) * (op->out_ch / opf));
     }
+    /* The DATAFLOW streams between the stages (depth 2): the line buffer's output word
+     * (Np*SIMD*IN_BIT, FPT: x K), the array's (Np*OCH_PF*M_BIT), the down-size converter's
+     * (ACTP*M_BIT) and Activation_Trim's (ACTP*OUT_BIT). Vivado keeps them in SRLs up to 512 bits
+     * and puts a wider one in BRAM18, one per 36 bits (fit rows: the 512-bit arrays report no
+     * block, the 576-bit ones 16). */
+    stream(&m, np * simd * a * (kpf == K ? K : 1));
+    stream(&m, np * opf * m_bits);
+    stream(&m, actp * m_bits);
+    stream(&m, actp * op->out_bit);
 
     /* Features. */
     int acc_bits = w + a + mixq_ceil_log2((unsigned long long)simd * kpf * (op->kp_mode ? 1 : mkn));

@@ -22,6 +22,8 @@
 /* The clock target of GEN's flow and of every operator in the data set (4 ns, 250 MHz): the
  * period model predicts what a design synthesised for it achieves. */
 #define MIXQ_TARGET_PERIOD_NS 4.0
+/* The widest stream between DATAFLOW stages the vendor flow keeps in SRLs (wider: BRAM18). */
+#define MIXQ_STREAM_SRL_BITS 512
 
 typedef struct mixq_op {
     bool kp_mode;                     /* KP_Array (kernel packing); else FP_Array (filter packing) */
