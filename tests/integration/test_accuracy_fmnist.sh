@@ -4,7 +4,7 @@
 # 4-bit and pow2 weights stay sane, and bad bit widths / missing weights fail with one line.
 # Skips (exit 0 with a note) when Debian's dataset-fashion-mnist is not installed.
 # Under ASan (TF2SIM_ASAN=1, the second stage of scripts/test.sh) on a slice of the set: the
-# first 1000 test images (300 for the lower widths) and 300 calibration images; the float and
+# first 500 test images (200 for the lower widths) and 100 calibration images; the float and
 # 8/8 bars are then looser (the trained model's top-1 is for all 10,000).
 set -euo pipefail
 tf2sim=$1
@@ -19,9 +19,9 @@ trap 'rm -rf "$work"' EXIT
 fails=0
 n_full=10000 n_low=2000 tol_float=0.0005 tol_88=0.005
 if [ "${TF2SIM_ASAN:-}" = 1 ]; then
-  python3 "$(dirname "$0")/fmnist_slice.py" "$work/slice" 1000 300
+  python3 "$(dirname "$0")/fmnist_slice.py" "$work/slice" 500 100
   export TF2SIM_FMNIST=$work/slice
-  n_full=1000 n_low=300 tol_float=0.02 tol_88=0.01
+  n_full=500 n_low=200 tol_float=0.02 tol_88=0.01
 fi
 
 # The whole (test) set for float and 8/8 (one run prints both); the lower widths on fewer images.

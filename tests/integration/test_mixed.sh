@@ -3,17 +3,17 @@
 # several bit vectors, every design carries its bit vector's top-1, the accuracy cache
 # holds one row per vector, and the 3-objective front is non-dominated. On a net without
 # data the sweep says so and optimises throughput only.
-# Under ASan (TF2SIM_ASAN=1) the walk runs on a slice of Fashion-MNIST: 1000 test images
-# (probes of 200) and 300 calibration images, and the walk takes one step.
+# Under ASan (TF2SIM_ASAN=1) the walk runs on a slice of Fashion-MNIST: 500 test images
+# (probes of 100) and 100 calibration images, and the walk takes one step.
 set -euo pipefail
 tf2sim=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n_test=10000 probe=500 steps=2
 if [ "${TF2SIM_ASAN:-}" = 1 ]; then
-  python3 "$(dirname "$0")/fmnist_slice.py" "$work/slice" 1000 300
+  python3 "$(dirname "$0")/fmnist_slice.py" "$work/slice" 500 100
   export TF2SIM_FMNIST=$work/slice
-  n_test=1000 probe=200 steps=1
+  n_test=500 probe=100 steps=1
 fi
 cd "$work"
 "$tf2sim" sweep --net fmnist_cnn --dsp 150 --mixed --levels 8,4 --max-drop 0.05 --probe-images $probe --max-steps $steps \
