@@ -50,7 +50,7 @@ static int row_from(char **f, const int *col, mixq_row *r, const char *tsv, int 
                    .w_bit = (int)v[T_W_BIT], .out_bit = (int)v[T_OUT_BIT], .in_pe = (int)v[T_IN_PE],
                    .simd = (int)v[T_SIMD], .pe = (int)v[T_PE], .actp = (int)v[T_ACTP], .kp = (int)v[T_KP],
                    .np = (int)v[T_NP], .guard_bits = (int)v[T_GB], .kpf = (int)v[T_KPF], .inc_bits = (int)v[T_INC],
-                   .bias_bits = (int)v[T_BIAS], .pool = v[T_POOL] != 0};
+                   .bias_bits = (int)v[T_BIAS], .pool = v[T_POOL] != 0, .sampled = true};
     int opf = o->kp_mode ? o->pe * o->kp : o->pe;
     if (o->k < 1 || o->in_w < o->k || o->in_h < 1 || o->in_ch < 1 || o->out_ch < 1 || o->in_bit < 1 || o->w_bit < 1 ||
         o->out_bit < 1 || o->in_pe < 1 || o->simd < 1 || o->pe < 1 || o->actp < 1 || o->kp < 1 || o->np < 1 ||

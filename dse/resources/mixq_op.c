@@ -31,7 +31,8 @@ static const char *const FEAT[MQF__COUNT] = {
     [MQF_PROD_BITS] = "prod_bits", [MQF_LOG_PE] = "log2_pe",    [MQF_LOG_SIMD] = "log2_simd_kpf",
     [MQF_INC_BITS] = "inc_bits", [MQF_IN_BIT] = "in_bit",        [MQF_W_BIT] = "w_bit",
     [MQF_GUARD_BITS] = "guard_bits", [MQF_WIDE_BOUNDS] = "wide_loop_bounds",
-    [MQF_KP1_MID_LANES] = "kp1_mid_lanes",
+    [MQF_KP1_MID_LANES] = "kp1_mid_lanes", [MQF_FP_LANE_FIELDS] = "fp_lane_fields",
+    [MQF_FP_KNUM_MUX] = "fp_knum_mux_bits",
 };
 static const char *const TGT[MQT__COUNT] = {
     [MQT_DSP] = "dsp_extra", [MQT_BRAM] = "bram18_extra", [MQT_LUT] = "lut", [MQT_FF] = "ff", [MQT_PERIOD] = "period_ns"};
@@ -53,7 +54,7 @@ unsigned long long mixq_target_features(mixq_target t)
     case MQT_FF:
         return B(MQF_ONE) | B(MQF_LANES) | B(MQF_PACK_BITS) | B(MQF_SPLIT_BITS) | B(MQF_BN_BITS) |
                B(MQF_CONV_BITS) | B(MQF_LB_BITS) | B(MQF_LUTRAM_BITS) | B(MQF_POOL_BITS) | B(MQF_KP_LANES) |
-               B(MQF_BRAM);
+               B(MQF_BRAM) | B(MQF_KP1_MID_LANES) | B(MQF_FP_LANE_FIELDS) | B(MQF_FP_KNUM_MUX);
     case MQT_PERIOD:
         return B(MQF_ONE) | B(MQF_FIELDS) | B(MQF_FIELDS2) | B(MQF_FIELDS3) | B(MQF_NP) | B(MQF_NP2) | B(MQF_NP3) |
                B(MQF_KP) | B(MQF_KP_MODE) | B(MQF_KP_MODE_NP) | B(MQF_M_BIT) | B(MQF_PROD_BITS) | B(MQF_LOG_PE) |
@@ -238,7 +239,12 @@ void mixq_op_eval(const mixq_op *op, dsp_kind dk, const mixq_fit *fit, mixq_op_r
             wide_bounds += bounds[i] >= (1LL << 17);
         x[MQF_WIDE_BOUNDS] = wide_bounds;
     }
-    x[MQF_KP1_MID_LANES] = kp == 1 && pe >= 2 && simd * kpf >= 3 && lanes >= 24 && lanes <= 48 ? lanes : 0;
+    {
+        int knum = (K - 1) / kp + 1;
+        x[MQF_FP_LANE_FIELDS] = op->kp_mode ? 0 : (double)lanes * nf;
+        x[MQF_FP_KNUM_MUX] = op->kp_mode || knum <= 1 ? 0 : (double)pe * (kp * knum + np - 1) * m_bits;
+    }
+    x[MQF_KP1_MID_LANES] = op->sampled && kp == 1 && pe >= 2 && simd * kpf >= 3 && lanes >= 24 && lanes <= 48 ? lanes : 0;
 
     if (!fit)
         return;

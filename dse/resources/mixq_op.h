@@ -32,6 +32,12 @@ typedef struct mixq_op {
     int in_pe, simd, pe, actp, kp, np, guard_bits, kpf;
     int inc_bits, bias_bits;
     bool pool;                        /* a fused 2x2 max pool follows */
+    bool sampled;                     /* one of the data set's sampled operators: Kp = 1 arrays of
+                                         24..48 lanes (MQF_KP1_MID_LANES) are costed as Vivado
+                                         reported them, most products and some LUTs gone (trimmed,
+                                         not moved to LUTs: those rows have fewer LUTs than their
+                                         structure, not more); a design's layer (false) is costed
+                                         in full, so the search cannot bank on that */
 } mixq_op;
 
 /* Features the fits use (one coefficient each per fitted quantity). */
@@ -71,10 +77,15 @@ typedef enum mixq_feature {
      * the number of those constants wider than the DSP's 17 unsigned bits (the product then
      * goes to DSPs instead of LUTs) */
     MQF_WIDE_BOUNDS,
-    /* DSP: lanes of Kp = 1 arrays with 24..48 lanes, PE >= 2 and SIMD*KPF >= 3 (one narrow
-     * weight times the activation pack, each pack shared by PE products: the vendor flow builds
-     * most of those in LUTs; not above 48 lanes, not with PE 1 or SIMD*KPF <= 2) */
+    /* DSP, LUT, FF: lanes of the sampled Kp = 1 arrays with 24..48 lanes, PE >= 2 and SIMD*KPF
+     * >= 3 (one narrow weight times the activation pack, each pack shared by PE products): Vivado
+     * reports most of their products gone, with fewer LUTs, not more; not above 48 lanes, not
+     * with PE 1 or SIMD*KPF <= 2; 0 for a design's layer (mixq_op.sampled) */
     MQF_KP1_MID_LANES,
+    /* LUT/FF of FP arrays: lanes x fields (FP_Comp_SIMD's signed decode adds the sign bit below
+     * each of the Kp+Np-1 fields), and with KNUM > 1 the PartialRes accumulators indexed by the
+     * running res_offset (PE x (Kp*KNUM+Np-1) x M_BIT multiplexed bits); 0 for KP arrays */
+    MQF_FP_LANE_FIELDS, MQF_FP_KNUM_MUX,
     MQF__COUNT
 } mixq_feature;
 
