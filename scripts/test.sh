@@ -21,7 +21,7 @@ times="stage 1 (Release + RTL, all tests): $(( $(date +%s) - t0 )) s"
 
 if [ "${TF2SIM_SKIP_SANITIZE:-0}" != 1 ]; then
   t0=$(date +%s)
-  echo "== stage 2: ASan + UBSan build, all tests but label full, small inputs (TF2SIM_ASAN=1)"
+  echo "== stage 2: ASan + UBSan build, all tests but labels full and release, small inputs (TF2SIM_ASAN=1)"
   asan=${TF2SIM_ASAN_BUILD:-$root/build-asan}
   TF2SIM_BUILD=$asan "$root/scripts/build.sh" -DTF2SIM_SANITIZE=ON -DTF2SIM_RTL=OFF
   if [ -r /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
@@ -29,9 +29,9 @@ if [ "${TF2SIM_SKIP_SANITIZE:-0}" != 1 ]; then
     export TF2SIM_FMNIST=$asan/fmnist_slice
   fi
   TF2SIM_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$asan" --output-on-failure -j"$jobs" -LE '^full$'
+    ctest --test-dir "$asan" --output-on-failure -j"$jobs" -LE '^(full|release)$'
   times="$times
-stage 2 (ASan + UBSan, -LE full): $(( $(date +%s) - t0 )) s"
+stage 2 (ASan + UBSan, -LE full|release): $(( $(date +%s) - t0 )) s"
 fi
 echo "== wall time"
 echo "$times"
